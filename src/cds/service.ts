@@ -1,0 +1,56 @@
+/**
+ * What a CDS service is to Augur: a definition (data, served by discovery) plus a handler (pure over
+ * the resolved prefetch, with I/O only through the capabilities it is handed).
+ */
+import type { FhirResource } from 'fhir/r4.js';
+import type { Logger } from 'pino';
+import type { CdsRequest, CdsResponse, HookName } from './types.js';
+import type { Store } from '../store/types.js';
+
+/**
+ * What happens when a prefetch key cannot be obtained (absent and not fetchable, an OperationOutcome,
+ * a failed fetch): `fail` answers 412; `omit` runs the service without it.
+ */
+export type OnMissing = 'fail' | 'omit';
+
+export interface PrefetchDeclaration {
+  /** A CDS Hooks 2.0 prefetch template, e.g. `Patient/{{context.patientId}}`. */
+  query: string;
+  required: boolean;
+  onMissing: OnMissing;
+  /** For searchset results: follow `next` links to gather every page (same host only). */
+  allPages?: boolean;
+}
+
+export interface ServiceDefinition {
+  id: string;
+  hook: HookName;
+  title: string;
+  description: string;
+  prefetch: Record<string, PrefetchDeclaration>;
+  usageRequirements?: string;
+}
+
+/** A prefetch key after resolution: the one shape services see, however the data arrived. */
+export type ResolvedPrefetch =
+  | { state: 'resource'; resource: FhirResource; origin: 'prefetch' | 'fetched' }
+  | { state: 'bundle'; resources: FhirResource[]; complete: boolean; origin: 'prefetch' | 'fetched' }
+  | { state: 'no-data'; origin: 'prefetch' | 'fetched' }
+  | { state: 'unavailable'; reason: string };
+
+export interface ServiceContext {
+  request: CdsRequest;
+  prefetch: Readonly<Record<string, ResolvedPrefetch>>;
+  /** Identifiers of the authenticated caller; never a token. */
+  caller: { iss: string; tenant?: string; sub?: string };
+  store: Store;
+  log: Logger;
+  now: Date;
+  /** Aborted when the whole-request deadline passes. */
+  signal: AbortSignal;
+}
+
+export interface CdsService {
+  definition: ServiceDefinition;
+  handle(ctx: ServiceContext): Promise<CdsResponse>;
+}

@@ -1,0 +1,106 @@
+/**
+ * Augur's configuration, validated once at start-up. Every default lives here.
+ * Two sources: plain settings from environment variables, and the trusted-client file named by
+ * `AUGUR_CONFIG` (JSON or YAML). See the README's "Configuration" section.
+ */
+import { z } from 'zod';
+
+/** Asymmetric JWS algorithms only: `none` and every HMAC algorithm are refused by construction. */
+export const JwsAlgorithm = z.enum(['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA']);
+export type JwsAlgorithm = z.infer<typeof JwsAlgorithm>;
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
+
+const Jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) });
+
+export const TrustedClientSchema = z
+  .object({
+    /** The `iss` the EHR puts in its JWTs, exactly. */
+    iss: z.string().min(1),
+    jwksUrl: httpUrl.optional(),
+    jwks: Jwks.optional(),
+    /** `jku` header values accepted for this issuer (each must be listed here; others are refused). */
+    jku: z.array(httpUrl).default([]),
+    algorithms: z.array(JwsAlgorithm).min(1),
+    /** FHIR server base URLs this client may ask Augur to call (SSRF guard). */
+    fhirServers: z.array(httpUrl).default([]),
+    /** When set, the JWT's `tenant` claim must be one of these. */
+    tenants: z.array(z.string().min(1)).min(1).optional(),
+    /** Medplum sends `null` for templates it could not resolve: fetch those keys instead of reading "no data". */
+    refetchNullPrefetch: z.boolean().default(false),
+  })
+  .strict()
+  .refine((c) => (c.jwksUrl === undefined) !== (c.jwks === undefined), {
+    message: 'exactly one of "jwksUrl" or "jwks" is required',
+    path: ['jwksUrl'],
+  });
+export type TrustedClient = z.infer<typeof TrustedClientSchema>;
+
+export const LimitsSchema = z
+  .object({
+    bodyBytes: z.number().int().positive().default(1024 * 1024),
+    jsonDepth: z.number().int().positive().default(64),
+    prefetchBundleEntries: z.number().int().positive().default(5000),
+    headerBytes: z.number().int().positive().default(16 * 1024),
+    fhirDeadlineMs: z.number().int().positive().default(1000),
+    fhirResponseBytes: z.number().int().positive().default(5 * 1000 * 1000),
+    fhirMaxPages: z.number().int().positive().default(10),
+    unauthenticatedPerIpPerMinute: z.number().int().positive().default(60),
+    perIssuerPerMinute: z.number().int().positive().default(600),
+    shutdownGraceMs: z.number().int().positive().default(10_000),
+    maxTokenLifetimeSeconds: z.number().int().positive().default(3600),
+    clockSkewSeconds: z.number().int().nonnegative().default(60),
+  })
+  .strict();
+export type Limits = z.infer<typeof LimitsSchema>;
+
+export const FileConfigSchema = z
+  .object({
+    /** The public base URL EHRs call (JWT `aud` is checked against URLs under it). No trailing slash. */
+    publicBaseUrl: httpUrl.refine((u) => !u.endsWith('/'), 'must not end with "/"'),
+    clients: z.array(TrustedClientSchema).default([]),
+    /** Permit plain-http FHIR servers (local testing only; announced at start-up). */
+    allowInsecureFhirServers: z.boolean().default(false),
+    /**
+     * Accept calls with no JWT — only when Augur listens on loopback; announced loudly at start-up.
+     * Such calls may only name loopback FHIR servers.
+     */
+    allowUnauthenticatedLoopback: z.boolean().default(false),
+    cors: z
+      .object({
+        /** Exact origins allowed to call from a browser, e.g. `https://sandbox.cds-hooks.org`. */
+        origins: z.array(httpUrl).default([]),
+        /** Allow any origin (development only). */
+        allowAnyOrigin: z.boolean().default(false),
+      })
+      .strict()
+      .default({ origins: [], allowAnyOrigin: false }),
+    /** Where the SMART side app is launched from (cards link here). Defaults to `{publicBaseUrl}/smart-launch/launch.html`. */
+    smartLaunchUrl: httpUrl.optional(),
+    /** Per-service switches, by service id. */
+    services: z.record(z.string(), z.object({ enabled: z.boolean() }).strict()).default({}),
+    limits: LimitsSchema.default(LimitsSchema.parse({})),
+  })
+  .strict();
+export type FileConfig = z.infer<typeof FileConfigSchema>;
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const EnvSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(8080),
+  AUGUR_DATA_DIR: z.string().min(1).default('./data'),
+  AUGUR_CONFIG: z.string().min(1).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+});
+export type EnvConfig = z.infer<typeof EnvSchema>;
+
+/** The whole, validated configuration handed to `createApp`. */
+export interface Config extends FileConfig {
+  env: EnvConfig;
+  /** True when response invariants are asserted on every response (not in production). */
+  assertResponses: boolean;
+}

@@ -1,0 +1,100 @@
+/**
+ * Augur's persistent state: feedback, card history, audit events and stored results. One interface,
+ * two engines (embedded PGlite and PostgreSQL) sharing one schema and one set of migrations.
+ * Records hold identifiers only — never tokens, names, birth dates or FHIR bodies.
+ */
+
+export interface FeedbackRecord {
+  serviceId: string;
+  cardUuid: string;
+  outcome: 'accepted' | 'overridden';
+  acceptedSuggestions: string[];
+  overrideReason?: { system?: string; code?: string; display?: string; userComment?: string };
+  outcomeTimestamp: Date;
+  iss: string;
+  tenant?: string;
+}
+
+export interface CardShownRecord {
+  cardUuid: string;
+  serviceId: string;
+  hookInstance: string;
+  /** `Patient/{id}` — an identifier, not PHI beyond the reference itself. */
+  patientRef: string;
+  /** Stable key of what the card says, e.g. `ascvd-risk:band=intermediate`; used to suppress repeats. */
+  cardKey: string;
+  /** Identifiers of draft orders the card is about (order-select / order-sign), e.g. `MedicationRequest/1`. */
+  orderRefs: string[];
+  /** `modelId@version` of every model behind the card. */
+  models: string[];
+  /** Opaque id of the stored result behind the card, when there is one. */
+  resultId?: string;
+  shownAt: Date;
+  iss: string;
+  tenant?: string;
+}
+
+/** A card history row joined with the feedback given on it, if any. */
+export interface CardHistoryEntry extends CardShownRecord {
+  feedback: Pick<FeedbackRecord, 'outcome' | 'acceptedSuggestions' | 'outcomeTimestamp'>[];
+}
+
+export interface CardHistoryQuery {
+  patientRef: string;
+  serviceId?: string;
+  cardKey?: string;
+  orderRef?: string;
+  since?: Date;
+  tenant?: string;
+}
+
+/** An AuditEvent-shaped record (IHE Basic Audit Log Patterns), identifiers only. */
+export interface AuditRecord {
+  /** `hook-call`, `feedback`, `discovery`, `fhir-query`, `auth-failure`, `result-read`. */
+  type: 'hook-call' | 'feedback' | 'discovery' | 'fhir-query' | 'auth-failure' | 'result-read';
+  /** FHIR AuditEvent.action: C R U D E. */
+  action: 'C' | 'R' | 'U' | 'D' | 'E';
+  /** FHIR AuditEvent.outcome: 0 success, 4 minor failure, 8 serious failure, 12 major failure. */
+  outcome: '0' | '4' | '8' | '12';
+  recorded: Date;
+  requestId: string;
+  iss?: string;
+  tenant?: string;
+  userRef?: string;
+  patientRef?: string;
+  hookInstance?: string;
+  jti?: string;
+  serviceId?: string;
+  /** `modelId@version` values. */
+  models?: string[];
+  /** For `fhir-query`: the FHIR server base URL and the relative query (never the response). */
+  fhirServer?: string;
+  query?: string;
+  /** HTTP status returned to the caller or by the FHIR server. */
+  status?: number;
+}
+
+export interface StoredResult {
+  id: string;
+  patientRef: string;
+  serviceId: string;
+  payload: unknown;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface Store {
+  /** Creates the schema or brings it up to date. Idempotent. */
+  migrate(): Promise<void>;
+  /** Stores feedback once: the same card feedback sent twice is one row. Returns whether it was new. */
+  recordFeedback(record: FeedbackRecord): Promise<{ inserted: boolean }>;
+  recordCardsShown(records: readonly CardShownRecord[]): Promise<void>;
+  findCardHistory(query: CardHistoryQuery): Promise<CardHistoryEntry[]>;
+  appendAudit(record: AuditRecord): Promise<void>;
+  putResult(result: StoredResult): Promise<void>;
+  /** A result that has expired is not returned. */
+  getResult(id: string, now: Date): Promise<StoredResult | undefined>;
+  /** For readiness checks. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
