@@ -1,0 +1,71 @@
+/**
+ * Row shapes as both drivers return them (timestamptz → Date, text[] → string[], jsonb → parsed) and
+ * their mapping to the store's records. SQL NULL becomes an absent property, never `undefined` or null.
+ */
+import type { CardHistoryEntry, CardShownRecord, FeedbackRecord, StoredResult } from './types.js';
+
+export interface CardRow {
+  card_uuid: string;
+  service_id: string;
+  hook_instance: string;
+  patient_ref: string;
+  card_key: string;
+  order_refs: string[];
+  models: string[];
+  result_id: string | null;
+  shown_at: Date;
+  iss: string;
+  tenant: string | null;
+  /** Built with jsonb_agg, so its timestamps arrive as ISO strings. */
+  feedback: { outcome: FeedbackRecord['outcome']; acceptedSuggestions: string[]; outcomeTimestamp: string }[];
+}
+
+export interface ResultRow {
+  id: string;
+  patient_ref: string;
+  service_id: string;
+  payload: unknown;
+  created_at: Date;
+  expires_at: Date;
+}
+
+export function toHistoryEntry(row: CardRow): CardHistoryEntry {
+  const card: CardShownRecord = {
+    cardUuid: row.card_uuid,
+    serviceId: row.service_id,
+    hookInstance: row.hook_instance,
+    patientRef: row.patient_ref,
+    cardKey: row.card_key,
+    orderRefs: row.order_refs,
+    models: row.models,
+    shownAt: row.shown_at,
+    iss: row.iss,
+    ...(row.result_id === null ? {} : { resultId: row.result_id }),
+    ...(row.tenant === null ? {} : { tenant: row.tenant }),
+  };
+  const feedback = row.feedback.map((f) => ({
+    outcome: f.outcome,
+    acceptedSuggestions: f.acceptedSuggestions,
+    outcomeTimestamp: new Date(f.outcomeTimestamp),
+  }));
+  return { ...card, feedback };
+}
+
+export function toStoredResult(row: ResultRow): StoredResult {
+  return {
+    id: row.id,
+    patientRef: row.patient_ref,
+    serviceId: row.service_id,
+    payload: row.payload,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/**
+ * The order of accepted suggestions carries no meaning, so it must not make two copies of the same
+ * feedback look different to the uniqueness constraint.
+ */
+export function canonicalSuggestions(ids: readonly string[]): string[] {
+  return [...new Set(ids)].sort();
+}

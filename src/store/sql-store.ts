@@ -1,0 +1,171 @@
+import { migrate } from './migrations.js';
+import {
+  canonicalSuggestions,
+  toHistoryEntry,
+  toStoredResult,
+  type CardRow,
+  type ResultRow,
+} from './rows.js';
+import type { Queryable, SqlDb } from './sql-db.js';
+import type {
+  AuditRecord,
+  CardHistoryQuery,
+  CardShownRecord,
+  FeedbackRecord,
+  Store,
+  StoredResult,
+} from './types.js';
+
+const INSERT_FEEDBACK = `INSERT INTO feedback (service_id, card_uuid, outcome, accepted_suggestions,
+  override_reason_system, override_reason_code, override_reason_display, outcome_timestamp, iss, tenant)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT ON CONSTRAINT feedback_once DO NOTHING
+RETURNING id`;
+
+// A repeated card uuid is the same card reported twice (a retried hook call): keep the first.
+const INSERT_CARD = `INSERT INTO card_shown (card_uuid, service_id, hook_instance, patient_ref, card_key,
+  order_refs, models, result_id, shown_at, iss, tenant)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+ON CONFLICT (card_uuid) DO NOTHING`;
+
+const INSERT_AUDIT = `INSERT INTO audit_event (recorded, type, action, outcome, request_id, iss, tenant,
+  user_ref, patient_ref, hook_instance, jti, service_id, models, fhir_server, query, status)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`;
+
+const UPSERT_RESULT = `INSERT INTO result (id, patient_ref, service_id, payload, created_at, expires_at)
+VALUES ($1, $2, $3, $4::jsonb, $5, $6)
+ON CONFLICT (id) DO UPDATE SET patient_ref = EXCLUDED.patient_ref, service_id = EXCLUDED.service_id,
+  payload = EXCLUDED.payload, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`;
+
+const SELECT_RESULT = `SELECT id, patient_ref, service_id, payload, created_at, expires_at
+FROM result WHERE id = $1 AND expires_at > $2`;
+
+// Grouping by the primary key lets the other card_shown columns be selected without listing them.
+const SELECT_HISTORY = `SELECT c.card_uuid, c.service_id, c.hook_instance, c.patient_ref, c.card_key,
+  c.order_refs, c.models, c.result_id, c.shown_at, c.iss, c.tenant,
+  COALESCE(jsonb_agg(jsonb_build_object('outcome', f.outcome, 'acceptedSuggestions', f.accepted_suggestions,
+    'outcomeTimestamp', f.outcome_timestamp) ORDER BY f.outcome_timestamp, f.id) FILTER (WHERE f.id IS NOT NULL),
+    '[]'::jsonb) AS feedback
+FROM card_shown c
+LEFT JOIN feedback f ON f.card_uuid = c.card_uuid AND f.service_id = c.service_id`;
+
+/** Drivers differ on `undefined` parameters, so absent optional fields are sent as SQL NULL explicitly. */
+function n<T>(value: T | undefined): T | null {
+  return value ?? null;
+}
+
+/**
+ * WHERE clause for a history query, built from only the filters given so each engine plans with the
+ * indexes that apply (an `$n IS NULL OR …` form would hide the GIN index on order_refs).
+ */
+function historyWhere(q: CardHistoryQuery): { where: string; params: unknown[] } {
+  const params: unknown[] = [q.patientRef];
+  const clauses = ['c.patient_ref = $1'];
+  const add = (clause: (p: string) => string, value: unknown): void => {
+    params.push(value);
+    clauses.push(clause(`$${params.length}`));
+  };
+  if (q.serviceId !== undefined) add((p) => `c.service_id = ${p}`, q.serviceId);
+  if (q.cardKey !== undefined) add((p) => `c.card_key = ${p}`, q.cardKey);
+  if (q.orderRef !== undefined) add((p) => `c.order_refs @> ARRAY[${p}::text]`, q.orderRef);
+  if (q.since !== undefined) add((p) => `c.shown_at >= ${p}`, q.since);
+  if (q.tenant !== undefined) add((p) => `c.tenant = ${p}`, q.tenant);
+  return { where: clauses.join(' AND '), params };
+}
+
+async function insertCard(tx: Queryable, r: CardShownRecord): Promise<void> {
+  await tx.query(INSERT_CARD, [
+    r.cardUuid,
+    r.serviceId,
+    r.hookInstance,
+    r.patientRef,
+    r.cardKey,
+    [...r.orderRefs],
+    [...r.models],
+    n(r.resultId),
+    r.shownAt,
+    r.iss,
+    n(r.tenant),
+  ]);
+}
+
+async function insertFeedback(db: Queryable, r: FeedbackRecord): Promise<boolean> {
+  const reason = r.overrideReason;
+  // The free-text userComment is not stored: it may name the patient, and analytics need only the code.
+  const rows = await db.query(INSERT_FEEDBACK, [
+    r.serviceId,
+    r.cardUuid,
+    r.outcome,
+    canonicalSuggestions(r.acceptedSuggestions),
+    n(reason?.system),
+    n(reason?.code),
+    n(reason?.display),
+    r.outcomeTimestamp,
+    r.iss,
+    n(r.tenant),
+  ]);
+  return rows.length === 1;
+}
+
+async function insertAudit(db: Queryable, r: AuditRecord): Promise<void> {
+  await db.query(INSERT_AUDIT, [
+    r.recorded,
+    r.type,
+    r.action,
+    r.outcome,
+    r.requestId,
+    n(r.iss),
+    n(r.tenant),
+    n(r.userRef),
+    n(r.patientRef),
+    n(r.hookInstance),
+    n(r.jti),
+    n(r.serviceId),
+    r.models === undefined ? null : [...r.models],
+    n(r.fhirServer),
+    n(r.query),
+    n(r.status),
+  ]);
+}
+
+/**
+ * The {@link Store} over any {@link SqlDb}: the same SQL on PGlite and PostgreSQL.
+ * The store owns `db` from here on: `close()` closes it.
+ */
+export function createSqlStore(db: SqlDb): Store {
+  return {
+    migrate: async () => {
+      await migrate(db);
+    },
+    recordFeedback: async (record) => ({ inserted: await insertFeedback(db, record) }),
+    recordCardsShown: async (records) => {
+      if (records.length === 0) return;
+      await db.transaction(async (tx) => {
+        for (const r of records) await insertCard(tx, r);
+      });
+    },
+    findCardHistory: async (query) => {
+      const { where, params } = historyWhere(query);
+      const sql = `${SELECT_HISTORY} WHERE ${where} GROUP BY c.card_uuid ORDER BY c.shown_at DESC, c.card_uuid`;
+      return (await db.query<CardRow>(sql, params)).map(toHistoryEntry);
+    },
+    appendAudit: (record) => insertAudit(db, record),
+    putResult: async (r: StoredResult) => {
+      const payload = JSON.stringify(r.payload);
+      await db.query(UPSERT_RESULT, [r.id, r.patientRef, r.serviceId, payload, r.createdAt, r.expiresAt]);
+    },
+    getResult: async (id, now) => {
+      const rows = await db.query<ResultRow>(SELECT_RESULT, [id, now]);
+      return rows[0] === undefined ? undefined : toStoredResult(rows[0]);
+    },
+    ping: async () => {
+      try {
+        const rows = await db.query<{ ok: number }>('SELECT 1 AS ok');
+        return rows[0]?.ok === 1;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.close(),
+  };
+}
