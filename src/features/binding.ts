@@ -15,7 +15,12 @@ export const ObservationBinding = z
   .object({
     source: z.literal('observation'),
     valueSet: z.string().min(1),
-    /** When the value lives in a component (e.g. SBP 8480-6 inside the BP panel 85354-9). */
+    /**
+     * When the value lives in a component (e.g. SBP 8480-6 inside the BP panel 85354-9): then
+     * `valueSet` names the panels (e.g. `loinc-bp-panel`) and this the component code
+     * (`loinc-systolic-bp`); a standalone Observation coded in this value set counts too.
+     * Without it, the value is an Observation (or any Observation's component) coded in `valueSet`.
+     */
     componentValueSet: z.string().min(1).optional(),
     /** Target UCUM unit, e.g. `mg/dL`; values in other convertible units are converted (per-analyte molar mass where needed). */
     unit: z.string().min(1),
@@ -28,6 +33,7 @@ export const ObservationBinding = z
     note: z.string().optional(),
   })
   .strict();
+export type ObservationBinding = z.infer<typeof ObservationBinding>;
 
 /** A coded Observation (e.g. smoking status 72166-2) mapped to a boolean or enum value. */
 export const CodedObservationBinding = z
@@ -40,6 +46,7 @@ export const CodedObservationBinding = z
     staleAfterDays: days,
   })
   .strict();
+export type CodedObservationBinding = z.infer<typeof CodedObservationBinding>;
 
 /** True when the patient has an active (or recurring/relapsed) confirmed Condition in the value set. */
 export const ConditionBinding = z
@@ -54,8 +61,13 @@ export const MedicationClassBinding = z
 export const PatientBinding = z
   .object({ source: z.literal('patient'), field: z.enum(['age-years', 'sex', 'race']) })
   .strict();
+export type PatientBinding = z.infer<typeof PatientBinding>;
 
-/** Computed from other inputs or observations, e.g. eGFR (CKD-EPI 2021) from creatinine. */
+/**
+ * Computed from observations, e.g. eGFR (CKD-EPI 2021) from creatinine (value set `loinc-creatinine`)
+ * with age and sex, or BMI from `loinc-body-height` and `loinc-body-weight`. A directly reported
+ * value in `preferValueSet` wins unless it is only a bound (e.g. eGFR ">60").
+ */
 export const DerivedBinding = z
   .object({
     source: z.literal('derived'),
@@ -66,11 +78,13 @@ export const DerivedBinding = z
     staleAfterDays: days,
   })
   .strict();
+export type DerivedBinding = z.infer<typeof DerivedBinding>;
 
-/** A pharmacogenomic result (genotype / diplotype) for a gene, in any shape pgx.md lists. */
-export const GenotypeBinding = z
-  .object({ source: z.literal('genotype'), gene: z.string().min(1) })
-  .strict();
+/**
+ * A pharmacogenomic result (genotype / diplotype) for a gene symbol (e.g. `CYP2C9`, `VKORC1`), in any
+ * shape pgx.md lists. Values: star diplotypes sorted (`*1/*3`); VKORC1 rs9923231 as `G/G`, `A/G`, `A/A`.
+ */
+export const GenotypeBinding = z.object({ source: z.literal('genotype'), gene: z.string().min(1) }).strict();
 
 /** A site setting (e.g. KFRE region), not patient data. */
 export const SettingBinding = z.object({ source: z.literal('setting'), setting: z.string().min(1) }).strict();
