@@ -4,7 +4,7 @@
  */
 import type { FhirResource } from 'fhir/r4.js';
 import type { Logger } from 'pino';
-import type { CdsRequest, CdsResponse, HookName } from './types.js';
+import type { Card, CdsRequest, HookName, SystemAction } from './types.js';
 import type { Store } from '../store/types.js';
 
 /**
@@ -50,7 +50,28 @@ export interface ServiceContext {
   signal: AbortSignal;
 }
 
+/**
+ * A card as a service produces it: the wire card plus what Augur remembers about it (card history,
+ * used to suppress repeats and to join feedback to the models behind the card). Only `card` is sent.
+ */
+export interface ProducedCard {
+  card: Card;
+  /** Stable key of what the card says, e.g. `ascvd-risk:band=intermediate`. */
+  key: string;
+  /** Draft orders the card is about, `Type/id`. */
+  orderRefs?: string[];
+  /** `modelId@version` of every model behind the card. */
+  models?: string[];
+  /** Opaque id of the stored result behind the card. */
+  resultId?: string;
+}
+
+export interface ServiceResult {
+  cards: ProducedCard[];
+  systemActions?: SystemAction[];
+}
+
 export interface CdsService {
   definition: ServiceDefinition;
-  handle(ctx: ServiceContext): Promise<CdsResponse>;
+  handle(ctx: ServiceContext): Promise<ServiceResult>;
 }

@@ -16,7 +16,8 @@ export type IssueCode =
   | 'timeout'
   | 'incomplete'
   | 'exception'
-  | 'processing';
+  | 'processing'
+  | 'transient';
 
 export interface IssueInput {
   code: IssueCode;

@@ -2,10 +2,20 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CANARY_VALUES } from './log-canary.js';
 import { LOG_DIR } from './logs.js';
+import { openStore } from '../../src/store/index.js';
 
-export function setup(): void {
+export const PGLITE_TEMPLATE = join(import.meta.dirname, '..', '..', 'test-output', 'pglite-template');
+
+/**
+ * Clears the log directory, and creates one migrated PGlite database that test apps copy: creating a
+ * PGlite database takes seconds (WASM initdb), reopening a copy well under one.
+ */
+export async function setup(): Promise<void> {
   rmSync(LOG_DIR, { recursive: true, force: true });
   mkdirSync(LOG_DIR, { recursive: true });
+  rmSync(PGLITE_TEMPLATE, { recursive: true, force: true });
+  const store = await openStore({ dataDir: PGLITE_TEMPLATE });
+  await store.close();
 }
 
 /** The log-canary check: no canary PHI or token in any log line written during the whole suite. */

@@ -1,0 +1,78 @@
+/**
+ * `createApp(config, deps)` builds Augur's HTTP application without listening. The middleware order
+ * reads like the life of a request: security headers → request context → CORS → health → CDS Hooks
+ * routes → model API → 404 → the one error handler.
+ */
+import express, { type Express, type Router } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.js';
+import type { Store } from './store/types.js';
+import type { Authenticator } from './auth/types.js';
+import type { RateLimiter } from './auth/rate-limit.js';
+import { FailureThrottle } from './auth/failure-throttle.js';
+import { cors } from './http/cors.js';
+import { errorHandler } from './http/error-handler.js';
+import { notFound } from './http/errors.js';
+import { requestContext, securityHeaders } from './http/request-context.js';
+import type { Readiness } from './http/readiness.js';
+import { operationOutcome } from './http/errors.js';
+import { cdsRouter } from './cds/routes.js';
+import { ServiceRegistry } from './cds/registry.js';
+import type { CdsService } from './cds/service.js';
+
+export interface AppDeps {
+  store: Store;
+  authenticator: Authenticator;
+  limiter: RateLimiter;
+  services: readonly CdsService[];
+  readiness: Readiness;
+  log: Logger;
+  /** Further routers (e.g. the model API), mounted after the CDS Hooks routes. */
+  routers?: readonly Router[];
+  now?: () => Date;
+}
+
+export function createApp(config: Config, deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  const now = deps.now ?? (() => new Date());
+
+  app.use(securityHeaders);
+  app.use(requestContext(deps.log));
+  app.use(cors(config.cors));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    if (deps.readiness.ready) {
+      res.json({ status: 'ready' });
+      return;
+    }
+    res
+      .status(503)
+      .type('application/fhir+json')
+      .json(operationOutcome([{ code: 'transient', diagnostics: `not ready: ${deps.readiness.pending.join(', ')}` }]));
+  });
+
+  app.use(
+    cdsRouter({
+      config,
+      store: deps.store,
+      now,
+      services: new ServiceRegistry(deps.services, config.services),
+      authenticator: deps.authenticator,
+      limiter: deps.limiter,
+      throttle: new FailureThrottle(deps.limiter, config.limits.unauthenticatedPerIpPerMinute),
+    }),
+  );
+  for (const r of deps.routers ?? []) app.use(r);
+
+  app.use((req) => {
+    throw notFound(`No route for ${req.method} ${req.path.slice(0, 100)}`);
+  });
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,115 @@
+/**
+ * One hook call, end to end: validate → check the FHIR server → resolve prefetch (one path for
+ * prefetched and fetched data, under the whole-request deadline) → run the service → check the
+ * response → remember the cards shown. HTTP-free: the route adapts it and writes the audit.
+ */
+import type { Logger } from 'pino';
+import type { VerifiedCaller } from '../auth/types.js';
+import type { Config } from '../config/schema.js';
+import type { CardShownRecord, Store } from '../store/types.js';
+import { createFhirClient } from '../fhir/client.js';
+import { resolvePrefetch } from './prefetch/resolve.js';
+import { validateHookRequest } from './request-schema.js';
+import { checkFhirServer } from './fhir-server-policy.js';
+import { assertResponse } from './card-invariants.js';
+import { patientRef } from '../audit/audit.js';
+import type { CallAudit } from '../audit/call-audit.js';
+import type { CdsService, ServiceResult } from './service.js';
+import type { CdsRequest, CdsResponse } from './types.js';
+
+export interface InvokeDeps {
+  config: Config;
+  store: Store;
+  now: () => Date;
+}
+
+export async function invokeService(
+  deps: InvokeDeps,
+  service: CdsService,
+  body: unknown,
+  caller: VerifiedCaller,
+  audit: CallAudit,
+  log: Logger,
+): Promise<CdsResponse> {
+  const { config } = deps;
+  const def = service.definition;
+  const request = validateHookRequest(body, def.hook);
+  audit.subject({
+    userRef: request.context.userId,
+    patientRef: patientRef(request.context.patientId),
+    hookInstance: request.hookInstance,
+  });
+  if (request.fhirServer !== undefined) checkFhirServer(request.fhirServer, caller, config.allowInsecureFhirServers);
+
+  const deadline = AbortSignal.timeout(config.limits.fhirDeadlineMs);
+  const token = request.fhirAuthorization?.access_token;
+  const client =
+    request.fhirServer === undefined
+      ? undefined
+      : createFhirClient({
+          baseUrl: request.fhirServer,
+          ...(token === undefined ? {} : { accessToken: token }),
+          deadline,
+          limits: config.limits,
+          onRequest: audit.fhirRequest,
+          log,
+        });
+  if (client !== undefined) audit.fhirServer(client.baseUrl);
+  const prefetch = await resolvePrefetch({
+    request,
+    declarations: def.prefetch,
+    ...(client === undefined ? {} : { client }),
+    refetchNull: caller.client.refetchNullPrefetch,
+    limits: config.limits,
+    now: deps.now(),
+    log,
+  });
+  const result = await service.handle({
+    request,
+    prefetch,
+    caller: {
+      iss: caller.iss,
+      ...(caller.tenant === undefined ? {} : { tenant: caller.tenant }),
+      ...(caller.sub === undefined ? {} : { sub: caller.sub }),
+    },
+    store: deps.store,
+    log,
+    now: deps.now(),
+    signal: deadline,
+  });
+  const response = toWire(result);
+  if (config.assertResponses) assertResponse(response);
+  await deps.store.recordCardsShown(cardHistory(result, request, def.id, caller, deps.now()));
+  audit.models([...new Set(result.cards.flatMap((c) => c.models ?? []))]);
+  return response;
+}
+
+function toWire(result: ServiceResult): CdsResponse {
+  const actions = result.systemActions;
+  return {
+    cards: result.cards.map((c) => c.card),
+    ...(actions === undefined || actions.length === 0 ? {} : { systemActions: actions }),
+  };
+}
+
+function cardHistory(
+  result: ServiceResult,
+  request: CdsRequest,
+  serviceId: string,
+  caller: VerifiedCaller,
+  now: Date,
+): CardShownRecord[] {
+  return result.cards.map((c) => ({
+    cardUuid: c.card.uuid,
+    serviceId,
+    hookInstance: request.hookInstance,
+    patientRef: patientRef(request.context.patientId),
+    cardKey: c.key,
+    orderRefs: c.orderRefs ?? [],
+    models: c.models ?? [],
+    ...(c.resultId === undefined ? {} : { resultId: c.resultId }),
+    shownAt: now,
+    iss: caller.iss,
+    ...(caller.tenant === undefined ? {} : { tenant: caller.tenant }),
+  }));
+}

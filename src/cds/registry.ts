@@ -1,0 +1,46 @@
+import { notFound } from '../http/errors.js';
+import type { CdsService, ServiceDefinition } from './service.js';
+
+/**
+ * The services Augur offers, as registered at start-up, minus those a site switched off.
+ * Ids are unique across hooks (the cds-hooks sandbox keys services by URL: same id, two hooks, one lost).
+ */
+export class ServiceRegistry {
+  readonly #services = new Map<string, CdsService>();
+
+  constructor(services: readonly CdsService[], switches: Readonly<Record<string, { enabled: boolean }>> = {}) {
+    for (const s of services) {
+      const id = s.definition.id;
+      if (this.#services.has(id)) throw new Error(`duplicate CDS service id "${id}"`);
+      if (switches[id]?.enabled === false) continue;
+      this.#services.set(id, s);
+    }
+  }
+
+  definitions(): ServiceDefinition[] {
+    return [...this.#services.values()].map((s) => s.definition);
+  }
+
+  /** The service, or 404 with an OperationOutcome. */
+  get(id: string): CdsService {
+    const s = this.#services.get(id);
+    if (s === undefined) throw notFound(`No CDS service "${id.slice(0, 64)}"`);
+    return s;
+  }
+}
+
+/** Discovery entry for one service (CDS Hooks 2.0.1 §Discovery), omitting empty optional fields. */
+export function discoveryEntry(d: ServiceDefinition): Record<string, unknown> {
+  const prefetch = Object.fromEntries(Object.entries(d.prefetch).map(([k, p]) => [k, p.query]));
+  return {
+    hook: d.hook,
+    id: d.id,
+    title: d.title,
+    description: d.description,
+    ...(Object.keys(prefetch).length > 0 ? { prefetch } : {}),
+    ...(d.usageRequirements === undefined ? {} : { usageRequirements: d.usageRequirements }),
+    // A 3.0 field, harmless in 2.0 (cds-hooks.md).
+    version: '2.0.1',
+  };
+}
+

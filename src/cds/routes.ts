@@ -1,0 +1,125 @@
+/**
+ * The CDS Hooks routes: discovery, service invocation and feedback. Each authenticated call writes
+ * its audit events when it ends, success or failure; an authentication failure writes one event with
+ * no patient.
+ */
+import { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { AuthError, type Authenticator, type VerifiedCaller } from '../auth/types.js';
+import { checkIssuerRate, type RateLimiter } from '../auth/rate-limit.js';
+import type { FailureThrottle } from '../auth/failure-throttle.js';
+import { HttpError } from '../http/errors.js';
+import { readJsonBody } from '../http/json-body.js';
+import { writeAudit } from '../audit/audit.js';
+import { CallAudit } from '../audit/call-audit.js';
+import type { FeedbackRecord } from '../store/types.js';
+import { discoveryEntry, type ServiceRegistry } from './registry.js';
+import { invokeService, type InvokeDeps } from './invoke.js';
+import { validateFeedback } from './feedback-schema.js';
+import type { FeedbackItem } from './types.js';
+
+export interface CdsRouteDeps extends InvokeDeps {
+  services: ServiceRegistry;
+  authenticator: Authenticator;
+  limiter: RateLimiter;
+  throttle: FailureThrottle;
+}
+
+type IdRequest = Request<{ id: string }>;
+const requestLog = (res: Response): Logger => res.locals['log'] as Logger;
+const requestId = (res: Response): string => res.locals['requestId'] as string;
+
+/** Authenticates against the exact public URL of this endpoint; counts and audits failures. */
+async function authenticate(deps: CdsRouteDeps, req: Request, res: Response): Promise<VerifiedCaller> {
+  const audience = `${deps.config.publicBaseUrl}${req.path}`;
+  try {
+    const caller = await deps.authenticator.authenticate(req.headers.authorization, audience);
+    await checkIssuerRate(deps.limiter, caller, deps.config.limits.perIssuerPerMinute);
+    return caller;
+  } catch (err) {
+    if (err instanceof AuthError) {
+      await deps.throttle.failed(req.ip);
+      const failure = { type: 'auth-failure', action: 'E', outcome: '4', status: 401, requestId: requestId(res) } as const;
+      await writeAudit(deps.store, [failure], deps.now);
+    }
+    throw err;
+  }
+}
+
+/** Authenticates, then runs the call and writes its audit trail whatever the outcome. */
+async function auditedCall<T>(
+  deps: CdsRouteDeps,
+  req: IdRequest,
+  res: Response,
+  type: CallAudit['type'],
+  work: (caller: VerifiedCaller, audit: CallAudit) => Promise<T>,
+): Promise<T> {
+  const caller = await authenticate(deps, req, res);
+  const audit = new CallAudit(type, requestId(res), req.params.id.slice(0, 64), caller);
+  let status = 500;
+  try {
+    const result = await work(caller, audit);
+    status = 200;
+    return result;
+  } catch (err) {
+    if (err instanceof HttpError) status = err.status;
+    throw err;
+  } finally {
+    await writeAudit(deps.store, audit.records(status), deps.now);
+  }
+}
+
+function toFeedbackRecord(f: FeedbackItem, serviceId: string, caller: VerifiedCaller): FeedbackRecord {
+  const reason = f.overrideReason;
+  const coding = reason?.reason;
+  return {
+    serviceId,
+    cardUuid: f.card,
+    outcome: f.outcome,
+    acceptedSuggestions: (f.acceptedSuggestions ?? []).map((s) => s.id),
+    ...(reason === undefined
+      ? {}
+      : {
+          overrideReason: {
+            ...(coding?.system === undefined ? {} : { system: coding.system }),
+            ...(coding?.code === undefined ? {} : { code: coding.code }),
+            ...(coding?.display === undefined ? {} : { display: coding.display }),
+            ...(reason.userComment === undefined ? {} : { userComment: reason.userComment }),
+          },
+        }),
+    outcomeTimestamp: new Date(f.outcomeTimestamp),
+    iss: caller.iss,
+    ...(caller.tenant === undefined ? {} : { tenant: caller.tenant }),
+  };
+}
+
+export function cdsRouter(deps: CdsRouteDeps): Router {
+  const router = Router();
+  const limits = deps.config.limits;
+
+  // Discovery is public: service definitions hold no PHI, and some EHRs fetch it unauthenticated.
+  router.get('/cds-services', (_req, res) => {
+    res.json({ services: deps.services.definitions().map(discoveryEntry) });
+  });
+
+  router.post('/cds-services/:id', deps.throttle.guard, async (req: IdRequest, res) => {
+    const response = await auditedCall(deps, req, res, 'hook-call', async (caller, audit) => {
+      const service = deps.services.get(req.params.id);
+      const body = await readJsonBody(req, limits);
+      const log = requestLog(res).child({ serviceId: service.definition.id });
+      return invokeService(deps, service, body, caller, audit, log);
+    });
+    res.json(response);
+  });
+
+  router.post('/cds-services/:id/feedback', deps.throttle.guard, async (req: IdRequest, res) => {
+    await auditedCall(deps, req, res, 'feedback', async (caller) => {
+      const service = deps.services.get(req.params.id);
+      const items = validateFeedback(await readJsonBody(req, limits));
+      for (const f of items) await deps.store.recordFeedback(toFeedbackRecord(f, service.definition.id, caller));
+    });
+    res.json({});
+  });
+
+  return router;
+}

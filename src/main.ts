@@ -1,0 +1,93 @@
+/**
+ * Augur's entry point: load config → open the store → build the app → listen → load the models
+ * (readiness 503 until done) → on SIGTERM/SIGINT: readiness 503 at once, finish in-flight requests,
+ * close everything, exit 0 (or 1 if the grace period runs out).
+ */
+import { createServer } from 'node:http';
+import { Redis } from 'ioredis';
+import { ConfigError, loadConfig } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { createLogger, errorFields } from './log/logger.js';
+import { openStore } from './store/index.js';
+import { createAuthenticator } from './auth/jwt.js';
+import { unauthenticatedLoopback } from './auth/unauthenticated.js';
+import { MemoryReplayCache, RedisReplayCache } from './auth/replay-cache.js';
+import { MemoryRateLimiter, RedisRateLimiter } from './auth/rate-limit.js';
+import { Readiness } from './http/readiness.js';
+import { createApp } from './app.js';
+import type { Logger } from 'pino';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+function announce(config: Config, log: Logger): void {
+  if (config.allowInsecureFhirServers) {
+    log.warn({ setting: 'allowInsecureFhirServers' }, 'plain-http FHIR servers are allowed: for local testing only');
+  }
+  if (config.allowUnauthenticatedLoopback) {
+    if (!LOOPBACK_HOSTS.has(config.env.HOST)) {
+      throw new ConfigError('allowUnauthenticatedLoopback: only allowed when HOST is a loopback address');
+    }
+    log.warn(
+      { setting: 'allowUnauthenticatedLoopback' },
+      '*** UNAUTHENTICATED MODE: calls without a JWT are accepted (loopback only). Never use this in production. ***',
+    );
+  }
+  if (config.env.AUGUR_CONFIG === undefined) {
+    log.info({ setting: 'embedded-default' }, 'no AUGUR_CONFIG: trusting the public cds-hooks sandbox issuer only');
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger({ level: config.env.LOG_LEVEL });
+  announce(config, log);
+
+  const readiness = new Readiness();
+  const store = await openStore({ dataDir: config.env.AUGUR_DATA_DIR, ...(config.env.DATABASE_URL === undefined ? {} : { databaseUrl: config.env.DATABASE_URL }) });
+  const redis = config.env.REDIS_URL === undefined ? undefined : new Redis(config.env.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 });
+  const replayCache = redis === undefined ? new MemoryReplayCache() : new RedisReplayCache(redis);
+  const limiter = redis === undefined ? new MemoryRateLimiter() : new RedisRateLimiter(redis);
+  const verifier = createAuthenticator({ clients: config.clients, limits: config.limits, replayCache, log });
+  const authenticator = config.allowUnauthenticatedLoopback ? unauthenticatedLoopback(verifier) : verifier;
+
+  const app = createApp(config, { store, authenticator, limiter, services: [], readiness, log });
+  const server = createServer({ maxHeaderSize: config.limits.headerBytes }, app);
+  await new Promise<void>((resolve) => server.listen(config.env.PORT, config.env.HOST, resolve));
+  const address = server.address();
+  log.info({ host: config.env.HOST, port: typeof address === 'object' && address !== null ? address.port : config.env.PORT }, 'Augur listening');
+
+  await authenticator.warm();
+  readiness.done();
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    readiness.drain();
+    log.info({ reason: signal }, 'shutting down: draining in-flight requests');
+    const timer = setTimeout(() => {
+      log.error({ reason: 'grace period elapsed' }, 'forced exit');
+      process.exit(1);
+    }, config.limits.shutdownGraceMs);
+    timer.unref();
+    server.close(() => {
+      void (async () => {
+        await authenticator.close();
+        await limiter.close();
+        await store.close();
+        redis?.disconnect();
+        log.info({ reason: signal }, 'stopped');
+        process.exit(0);
+      })();
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof ConfigError ? err.message : `start-up failed: ${errorFields(err).errorMessage}`;
+  process.stderr.write(`augur: ${message}\n`);
+  process.exit(1);
+});

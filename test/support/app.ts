@@ -1,0 +1,77 @@
+/**
+ * Builds a real Augur app for route tests: real config validation, a real embedded store, the real
+ * authenticator trusting a real test EHR (ES384/RS384 keys served over HTTP on 127.0.0.1).
+ */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Express } from 'express';
+import { createApp } from '../../src/app.js';
+import { validateFileConfig } from '../../src/config/load.js';
+import { EnvSchema, type Config, type TrustedClient } from '../../src/config/schema.js';
+import { createAuthenticator } from '../../src/auth/jwt.js';
+import { unauthenticatedLoopback } from '../../src/auth/unauthenticated.js';
+import { MemoryReplayCache } from '../../src/auth/replay-cache.js';
+import { MemoryRateLimiter } from '../../src/auth/rate-limit.js';
+import { Readiness } from '../../src/http/readiness.js';
+import { openStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/types.js';
+import type { CdsService } from '../../src/cds/service.js';
+import { startEhr, type Ehr } from './ehr-signer.js';
+import { testLogger } from './logs.js';
+import { TEST_SERVICES } from './test-services.js';
+import { PGLITE_TEMPLATE } from './global-setup.js';
+
+export const PUBLIC_BASE = 'https://augur.test';
+
+export interface TestApp {
+  app: Express;
+  config: Config;
+  ehr: Ehr;
+  store: Store;
+  readiness: Readiness;
+  /** A signed JWT for the given path under the public base, e.g. `/cds-services/test-patient-view`. */
+  token(path: string, overrides?: Parameters<Ehr['sign']>[0] extends infer S ? Partial<S> : never): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  file?: Record<string, unknown>;
+  client?: Partial<TrustedClient>;
+  services?: readonly CdsService[];
+  unauthenticated?: boolean;
+}
+
+export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
+  const ehr = await startEhr();
+  const file = validateFileConfig(
+    { publicBaseUrl: PUBLIC_BASE, clients: [ehr.trustedClient(o.client)], allowInsecureFhirServers: true, ...o.file },
+    'test config',
+  );
+  const config: Config = { ...file, env: EnvSchema.parse({ NODE_ENV: 'test' }), assertResponses: true };
+  const dir = mkdtempSync(join(tmpdir(), 'augur-app-'));
+  cpSync(PGLITE_TEMPLATE, dir, { recursive: true });
+  const store = await openStore({ dataDir: dir });
+  const log = testLogger();
+  const limiter = new MemoryRateLimiter();
+  const verifier = createAuthenticator({ clients: config.clients, limits: config.limits, replayCache: new MemoryReplayCache(), log });
+  const authenticator = o.unauthenticated === true ? unauthenticatedLoopback(verifier) : verifier;
+  const readiness = new Readiness();
+  readiness.done();
+  const app = createApp(config, { store, authenticator, limiter, services: o.services ?? TEST_SERVICES, readiness, log });
+  return {
+    app,
+    config,
+    ehr,
+    store,
+    readiness,
+    token: (path, overrides = {}) => ehr.sign({ aud: `${PUBLIC_BASE}${path}`, ...overrides }),
+    async close() {
+      await authenticator.close();
+      await limiter.close();
+      await store.close();
+      await ehr.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
