@@ -1,0 +1,71 @@
+/**
+ * HTTP API for models. Mount after the app's JSON body parser; errors are HttpErrors (the app's error
+ * handler maps them to status + OperationOutcome).
+ *
+ *   GET  /api/models                 → { models: [card, …] }
+ *   GET  /api/models/:id             → card (with its input contract)
+ *   POST /api/models/:id/evaluate    { inputs: {…}, explain?: boolean = true } → EvaluateResult
+ */
+import { Router, type Request } from 'express';
+import { HttpError, badRequest, notFound } from '../http/errors.js';
+import { modelCard } from './card.js';
+import { evaluate } from './evaluate.js';
+import type { ModelRegistryHandle } from './startup.js';
+import type { LoadedModel, ModelRegistry } from './types.js';
+
+type RegistrySource = ModelRegistry | ModelRegistryHandle;
+
+function registryOf(source: RegistrySource): ModelRegistry {
+  if (!('ready' in source)) return source;
+  if (source.current !== undefined) return source.current;
+  const why = source.error === undefined ? 'models are still loading' : 'the model registry failed to load';
+  throw new HttpError(503, { code: 'processing', diagnostics: why }, { 'Retry-After': '5' });
+}
+
+function modelOf(source: RegistrySource, id: string): LoadedModel {
+  const model = registryOf(source).get(id);
+  if (model === undefined) throw notFound(`no model with id "${id}"`);
+  return model;
+}
+
+interface EvaluateBody {
+  inputs: unknown;
+  explain: boolean;
+}
+
+function parseBody(req: Request): EvaluateBody {
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest('the request body must be a JSON object: {"inputs": {…}, "explain"?: boolean}');
+  }
+  const record = body as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (key !== 'inputs' && key !== 'explain') throw badRequest(`unknown field "${key}"`, key);
+  }
+  if (record['inputs'] === undefined)
+    throw new HttpError(400, { code: 'required', diagnostics: 'inputs is required', expression: 'inputs' });
+  const explain = record['explain'] ?? true;
+  if (typeof explain !== 'boolean') throw badRequest('explain must be a JSON boolean', 'explain');
+  return { inputs: record['inputs'], explain };
+}
+
+/** The models router; pass the registry, or the start-up handle (→ 503 until loaded). */
+export function modelsRouter(source: RegistrySource): Router {
+  const router = Router();
+  router.get('/api/models', (_req, res) => {
+    res.json({
+      models: registryOf(source)
+        .list()
+        .map((m) => modelCard(m.manifest)),
+    });
+  });
+  router.get('/api/models/:id', (req, res) => {
+    res.json(modelCard(modelOf(source, req.params.id).manifest));
+  });
+  router.post('/api/models/:id/evaluate', async (req, res) => {
+    const model = modelOf(source, req.params.id);
+    const body = parseBody(req);
+    res.json(await evaluate(model, body.inputs, { explain: body.explain }));
+  });
+  return router;
+}

@@ -1,0 +1,58 @@
+/**
+ * Additive scales: where a model's inputs combine by addition, so Shapley contributions on that scale
+ * are exact and readable ("+0.4 log-odds"). Each output names its scale in the manifest
+ * (`outputs[].additiveScale`); the output value is transformed to that scale before combining.
+ *
+ * - `log-odds` (alias `logit`): logistic models, p = 1/(1+e^−lp) → logit(p) = ln(p/(1−p)) = lp.
+ * - `log-hazard` (aliases `log-cumulative-hazard`, `cloglog`): Cox-type p = 1 − S0^exp(lp)
+ *   → ln(−ln(1−p)) = ln(−ln S0) + lp, additive in the linear predictor lp.
+ * - `sqrt-dose` (alias `sqrt`): IWPC warfarin, dose = (Σβx)² → √dose = Σβx.
+ * - `points`, `identity`, `linear` or no `additiveScale`: the output itself (points scores).
+ *
+ * Probabilities are clamped to [1e−15, 1 − 1e−15] before logit/cloglog so a saturated float32 output
+ * (exactly 0 or 1) yields a large finite number instead of ±∞.
+ */
+export type ScaleKind = 'logit' | 'cloglog' | 'sqrt' | 'identity';
+
+export interface AdditiveScale {
+  /** The manifest's name for the scale (or `identity` when none is given). */
+  readonly name: string;
+  readonly kind: ScaleKind;
+  /** Output value → additive scale. */
+  readonly forward: (y: number) => number;
+  /** Human-readable transform, shown in the explanation. */
+  readonly transform: string;
+}
+
+const ALIASES: Readonly<Record<string, ScaleKind>> = {
+  'log-odds': 'logit',
+  logit: 'logit',
+  'log-hazard': 'cloglog',
+  'log-cumulative-hazard': 'cloglog',
+  cloglog: 'cloglog',
+  'sqrt-dose': 'sqrt',
+  sqrt: 'sqrt',
+  points: 'identity',
+  identity: 'identity',
+  linear: 'identity',
+};
+
+const EPS = 1e-15;
+const clampP = (p: number): number => Math.min(1 - EPS, Math.max(EPS, p));
+
+const KINDS: Readonly<Record<ScaleKind, { forward: (y: number) => number; transform: string }>> = {
+  logit: { forward: (p) => Math.log(clampP(p) / (1 - clampP(p))), transform: 'ln(p / (1 − p))' },
+  cloglog: { forward: (p) => Math.log(-Math.log1p(-clampP(p))), transform: 'ln(−ln(1 − p))' },
+  sqrt: { forward: (y) => Math.sqrt(Math.max(0, y)), transform: '√y' },
+  identity: { forward: (y) => y, transform: 'y' },
+};
+
+/** Known scale names, for error messages. */
+export const KNOWN_SCALES: readonly string[] = Object.keys(ALIASES);
+
+/** The scale for an output's `additiveScale`, or undefined when the name is not one Augur knows. */
+export function additiveScale(name: string | undefined): AdditiveScale | undefined {
+  const kind = name === undefined ? 'identity' : ALIASES[name];
+  if (kind === undefined) return undefined;
+  return { name: name ?? 'identity', kind, ...KINDS[kind] };
+}
