@@ -1,5 +1,6 @@
 /** FHIR → model inputs (browser-safe). See extract.ts for the entry point. */
 export { extractInputs } from './extract.js';
+export { resourcesOf } from './bundle.js';
 export { loadValueSets, getValueSet, inValueSet, conceptInValueSet, ValueSetError } from './valuesets.js';
 export type { CompiledValueSet, ValueSetIndex } from './valuesets.js';
 export { convertQuantity } from './units.js';

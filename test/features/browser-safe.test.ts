@@ -1,0 +1,64 @@
+/**
+ * src/features must run in the browser (a SMART side app reuses it): no Node built-ins
+ * (node:*, fs, path, crypto, …) imported anywhere, and no Node-only globals (Buffer, process, require).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const DIR = fileURLToPath(new URL('../../src/features', import.meta.url));
+const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? filesUnder(join(dir, e.name))
+      : /\.(ts|js|mjs|cjs)$/.test(e.name)
+        ? [join(dir, e.name)]
+        : [],
+  );
+
+/** Module specifiers of static imports/exports, dynamic import() and require(). */
+export function specifiers(source: string): string[] {
+  const patterns = [
+    /\bimport\s+(?:type\s+)?[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\bexport\s+(?:type\s+)?[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\bdeclare\s+module\s+['"]([^'"]+)['"]/g,
+  ];
+  return patterns.flatMap((p) => [...source.matchAll(p)].map((m) => m[1] ?? ''));
+}
+
+/** Problems in one file's source: Node built-in specifiers and Node-only globals. */
+export function nodeOnlyUses(source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  const imports = specifiers(code).filter((s) => NODE_BUILTINS.has(s) || s.startsWith('node:'));
+  const globals = [...code.matchAll(/\b(Buffer|process|require|__dirname|__filename)\b/g)].map(
+    (m) => m[1] ?? '',
+  );
+  return [...imports.map((s) => `import of "${s}"`), ...globals.map((g) => `use of ${g}`)];
+}
+
+describe('src/features is browser-safe', () => {
+  it('the scanner catches Node-only code', () => {
+    expect(nodeOnlyUses(`import { readFileSync } from 'node:fs';`)).toEqual(['import of "node:fs"']);
+    expect(nodeOnlyUses(`import path from "path";\nconst b = Buffer.from('x');`)).toEqual([
+      'import of "path"',
+      'use of Buffer',
+    ]);
+    expect(nodeOnlyUses(`export * from 'crypto';`)).toEqual(['import of "crypto"']);
+    expect(nodeOnlyUses(`const m = await import('node:os');`)).toEqual(['import of "node:os"']);
+    expect(nodeOnlyUses(`import { z } from 'zod'; // fs is fine in a comment`)).toEqual([]);
+  });
+
+  it('no file under src/features imports a Node built-in or uses a Node-only global', () => {
+    const files = filesUnder(DIR);
+    expect(files.length).toBeGreaterThan(10);
+    const problems = files.flatMap((f) => nodeOnlyUses(readFileSync(f, 'utf8')).map((p) => `${f}: ${p}`));
+    expect(problems).toEqual([]);
+  });
+});
