@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluate as evaluateModel } from '../../src/models/evaluate.js';
 import { ModelManifest } from '../../src/models/manifest.js';
+import { loadPackage } from '../../src/models/package.js';
 import { FEATURES, loadPima } from '../../models/learned-pima-diabetes/dataset.js';
 import { sigmoid } from '../../models/learned-pima-diabetes/linalg.js';
 import { fitLogistic, logisticLogit } from '../../models/learned-pima-diabetes/logistic.js';
@@ -152,5 +154,37 @@ describe('onnxruntime-node', () => {
     te.x.forEach((row, i) => {
       expect(Math.abs((data[i] ?? NaN) - mlpPredict(fresh.run.network, row))).toBeLessThan(1e-12);
     });
+  });
+});
+
+describe('served like any package (src/models/package.ts + evaluate.ts)', () => {
+  it('loads, defaults and flags the two inputs FHIR cannot supply, and explains exactly', async () => {
+    const model = await loadPackage(PACKAGE_DIR);
+    try {
+      const given = {
+        pregnancies_count: 6,
+        glucose_2h_ogtt_mg_dl: 148,
+        diastolic_bp_mm_hg: 72,
+        bmi_kg_m2: 33.6,
+        age_years: 50,
+      };
+      const r = await evaluateModel(model, given, { explain: true });
+      const [skin, ped] = [standardisation(tr).mean[3] ?? NaN, standardisation(tr).mean[5] ?? NaN];
+      const expected = mlpPredict(fresh.run.network, [6, 148, 72, skin, 33.6, ped, 50]);
+      expect(Math.abs((r.outputs['diabetes_probability'] ?? NaN) - expected)).toBeLessThan(1e-12);
+      expect(r.warnings.map((w) => [w.input, w.code])).toEqual([
+        ['triceps_skinfold_mm', 'defaulted'],
+        ['diabetes_pedigree_function', 'defaulted'],
+      ]);
+      const logit = (p: number): number => Math.log(p / (1 - p));
+      const total = (r.explanation?.contributions ?? []).reduce(
+        (s, c) => s + (c.contribution['diabetes_probability'] ?? NaN),
+        0,
+      );
+      const reference = mlpPredict(fresh.run.network, standardisation(tr).mean);
+      expect(total).toBeCloseTo(logit(expected) - logit(reference), 9);
+    } finally {
+      await model.close();
+    }
   });
 });
