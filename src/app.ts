@@ -54,7 +54,11 @@ export function createApp(config: Config, deps: AppDeps): Express {
     res
       .status(503)
       .type('application/fhir+json')
-      .json(operationOutcome([{ code: 'transient', diagnostics: `not ready: ${deps.readiness.pending.join(', ')}` }]));
+      .json(
+        operationOutcome([
+          { code: 'transient', diagnostics: `not ready: ${deps.readiness.pending.join(', ')}` },
+        ]),
+      );
   });
 
   app.use(

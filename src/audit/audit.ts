@@ -8,7 +8,11 @@ import type { AuditRecord, Store } from '../store/types.js';
 export type AuditDraft = Omit<AuditRecord, 'recorded'> & { recorded?: Date };
 
 /** Appends audit records. Awaited: a call that cannot be audited fails (fail closed). */
-export async function writeAudit(store: Store, drafts: readonly AuditDraft[], now: () => Date): Promise<void> {
+export async function writeAudit(
+  store: Store,
+  drafts: readonly AuditDraft[],
+  now: () => Date,
+): Promise<void> {
   for (const d of drafts) await store.appendAudit({ ...d, recorded: d.recorded ?? now() });
 }
 

@@ -29,13 +29,17 @@ function findEmpty(value: unknown, path: string, out: string[]): void {
 
 function checkAction(a: unknown, path: string, out: string[]): void {
   if (!isObj(a)) return void out.push(`${path}: must be an object`);
-  if (!['create', 'update', 'delete'].includes(a['type'] as string)) out.push(`${path}.type: must be create|update|delete`);
+  if (!['create', 'update', 'delete'].includes(a['type'] as string))
+    out.push(`${path}.type: must be create|update|delete`);
   if (!nonEmptyString(a['description'])) out.push(`${path}.description: required (cds-resp-5)`);
   if (a['type'] === 'delete') {
-    if (typeof a['resourceId'] !== 'string' || !RESOURCE_ID.test(a['resourceId'])) out.push(`${path}.resourceId: delete needs Type/id (cds-resp-2)`);
-    if (a['resource'] !== undefined) out.push(`${path}.resource: delete uses resourceId, not resource (cds-resp-2)`);
+    if (typeof a['resourceId'] !== 'string' || !RESOURCE_ID.test(a['resourceId']))
+      out.push(`${path}.resourceId: delete needs Type/id (cds-resp-2)`);
+    if (a['resource'] !== undefined)
+      out.push(`${path}.resource: delete uses resourceId, not resource (cds-resp-2)`);
   } else if (a['type'] === 'create' || a['type'] === 'update') {
-    if (!isObj(a['resource']) || !nonEmptyString(a['resource']['resourceType'])) out.push(`${path}.resource: ${String(a['type'])} carries the whole resource`);
+    if (!isObj(a['resource']) || !nonEmptyString(a['resource']['resourceType']))
+      out.push(`${path}.resource: ${String(a['type'])} carries the whole resource`);
   }
 }
 
@@ -47,9 +51,11 @@ function checkSuggestions(card: Obj, path: string, out: string[]): void {
   }
   if (!Array.isArray(suggestions)) return void out.push(`${path}.suggestions: must be an array`);
   const behavior = card['selectionBehavior'];
-  if (behavior !== 'at-most-one' && behavior !== 'any') out.push(`${path}.selectionBehavior: required with suggestions (cds-resp-6)`);
+  if (behavior !== 'at-most-one' && behavior !== 'any')
+    out.push(`${path}.selectionBehavior: required with suggestions (cds-resp-6)`);
   const recommended = suggestions.filter((s) => isObj(s) && s['isRecommended'] === true).length;
-  if (behavior === 'at-most-one' && recommended > 1) out.push(`${path}.suggestions: at most one isRecommended with at-most-one (cds-resp-1)`);
+  if (behavior === 'at-most-one' && recommended > 1)
+    out.push(`${path}.suggestions: at most one isRecommended with at-most-one (cds-resp-1)`);
   suggestions.forEach((s, i) => {
     const sp = `${path}.suggestions[${i}]`;
     if (!isObj(s)) return void out.push(`${sp}: must be an object`);
@@ -68,9 +74,11 @@ function checkLinksAndReasons(card: Obj, path: string, out: string[]): void {
       const lp = `${path}.links[${i}]`;
       if (!isObj(l)) return void out.push(`${lp}: must be an object`);
       if (!nonEmptyString(l['label'])) out.push(`${lp}.label: required`);
-      if (typeof l['url'] !== 'string' || !ABSOLUTE_URL.test(l['url'])) out.push(`${lp}.url: absolute URL required`);
+      if (typeof l['url'] !== 'string' || !ABSOLUTE_URL.test(l['url']))
+        out.push(`${lp}.url: absolute URL required`);
       if (l['type'] !== 'absolute' && l['type'] !== 'smart') out.push(`${lp}.type: must be absolute|smart`);
-      if (l['appContext'] !== undefined && l['type'] !== 'smart') out.push(`${lp}.appContext: only on smart links (cds-resp-3)`);
+      if (l['appContext'] !== undefined && l['type'] !== 'smart')
+        out.push(`${lp}.appContext: only on smart links (cds-resp-3)`);
     });
   }
   const reasons = card['overrideReasons'];
@@ -88,14 +96,20 @@ function checkCard(card: unknown, path: string, out: string[]): void {
   if (typeof card['uuid'] !== 'string' || !UUID.test(card['uuid'])) out.push(`${path}.uuid: required UUID`);
   const summary = card['summary'];
   if (!nonEmptyString(summary)) out.push(`${path}.summary: required`);
-  else if ([...summary].length > SUMMARY_MAX) out.push(`${path}.summary: ${[...summary].length} characters, limit ${SUMMARY_MAX}`);
-  if (!['info', 'warning', 'critical'].includes(card['indicator'] as string)) out.push(`${path}.indicator: must be info|warning|critical`);
+  else if ([...summary].length > SUMMARY_MAX)
+    out.push(`${path}.summary: ${[...summary].length} characters, limit ${SUMMARY_MAX}`);
+  if (!['info', 'warning', 'critical'].includes(card['indicator'] as string))
+    out.push(`${path}.indicator: must be info|warning|critical`);
   const source = card['source'];
   if (!isObj(source) || !nonEmptyString(source['label'])) out.push(`${path}.source.label: required`);
-  else if (source['url'] !== undefined && (typeof source['url'] !== 'string' || !ABSOLUTE_URL.test(source['url']))) {
+  else if (
+    source['url'] !== undefined &&
+    (typeof source['url'] !== 'string' || !ABSOLUTE_URL.test(source['url']))
+  ) {
     out.push(`${path}.source.url: absolute URL required`);
   }
-  if (typeof card['detail'] === 'string' && HTML_TAG.test(card['detail'])) out.push(`${path}.detail: raw HTML is not allowed in Markdown`);
+  if (typeof card['detail'] === 'string' && HTML_TAG.test(card['detail']))
+    out.push(`${path}.detail: raw HTML is not allowed in Markdown`);
   checkSuggestions(card, path, out);
   checkLinksAndReasons(card, path, out);
 }

@@ -5,7 +5,11 @@ import { invalidRequest } from './validation-error.js';
 import type { FeedbackItem } from './types.js';
 
 const UUIDish = z.string().min(1).max(128);
-const coding = z.looseObject({ system: z.string().optional(), code: z.string().min(1), display: z.string().optional() });
+const coding = z.looseObject({
+  system: z.string().optional(),
+  code: z.string().min(1),
+  display: z.string().optional(),
+});
 
 const item = z
   .looseObject({
@@ -18,8 +22,15 @@ const item = z
   })
   .superRefine((f, ctx) => {
     // cds-fb-2: an accepted outcome names the accepted suggestions.
-    if (f.outcome === 'accepted' && (f.acceptedSuggestions === undefined || f.acceptedSuggestions.length === 0)) {
-      ctx.addIssue({ code: 'custom', path: ['acceptedSuggestions'], message: 'required when outcome is "accepted" (cds-fb-2)' });
+    if (
+      f.outcome === 'accepted' &&
+      (f.acceptedSuggestions === undefined || f.acceptedSuggestions.length === 0)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['acceptedSuggestions'],
+        message: 'required when outcome is "accepted" (cds-fb-2)',
+      });
     }
   });
 
@@ -34,9 +45,11 @@ function normaliseOverrideReason(raw: Record<string, unknown>, i: number): Feedb
   const bare = coding.safeParse(raw);
   const reasonRaw = raw['reason'] ?? (bare.success ? bare.data : undefined);
   const reason = reasonRaw === undefined ? undefined : coding.safeParse(reasonRaw);
-  if (reason !== undefined && !reason.success) throw badRequest(`${where}.reason: must be a Coding with a code`, `${where}.reason`);
+  if (reason !== undefined && !reason.success)
+    throw badRequest(`${where}.reason: must be a Coding with a code`, `${where}.reason`);
   const comment = raw['userComment'];
-  if (comment !== undefined && typeof comment !== 'string') throw badRequest(`${where}.userComment: must be a string`, `${where}.userComment`);
+  if (comment !== undefined && typeof comment !== 'string')
+    throw badRequest(`${where}.userComment: must be a string`, `${where}.userComment`);
   if (reason === undefined && comment === undefined) {
     throw badRequest(`${where}: needs a reason or a userComment (cds-fb-3)`, where);
   }
@@ -65,7 +78,9 @@ export function validateFeedback(raw: unknown): FeedbackItem[] {
       card: f.card,
       outcome: f.outcome,
       outcomeTimestamp: f.outcomeTimestamp,
-      ...(f.acceptedSuggestions === undefined ? {} : { acceptedSuggestions: f.acceptedSuggestions.map((s) => ({ id: s.id })) }),
+      ...(f.acceptedSuggestions === undefined
+        ? {}
+        : { acceptedSuggestions: f.acceptedSuggestions.map((s) => ({ id: s.id })) }),
       ...(overrideReason === undefined ? {} : { overrideReason }),
     };
   });

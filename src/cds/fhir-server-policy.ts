@@ -14,7 +14,11 @@ const normalise = (url: string): string => url.replace(/\/+$/, '');
 export function checkFhirServer(fhirServer: string, caller: VerifiedCaller, allowInsecure: boolean): void {
   const url = new URL(fhirServer);
   const refuse = (why: string): never => {
-    throw new HttpError(412, { code: 'security', diagnostics: `fhirServer: ${why}`, expression: 'fhirServer' });
+    throw new HttpError(412, {
+      code: 'security',
+      diagnostics: `fhirServer: ${why}`,
+      expression: 'fhirServer',
+    });
   };
   if (url.username !== '' || url.password !== '') refuse('credentials in the URL are not accepted');
   if (caller.unauthenticated === true) {

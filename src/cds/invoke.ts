@@ -39,7 +39,8 @@ export async function invokeService(
     patientRef: patientRef(request.context.patientId),
     hookInstance: request.hookInstance,
   });
-  if (request.fhirServer !== undefined) checkFhirServer(request.fhirServer, caller, config.allowInsecureFhirServers);
+  if (request.fhirServer !== undefined)
+    checkFhirServer(request.fhirServer, caller, config.allowInsecureFhirServers);
 
   const deadline = AbortSignal.timeout(config.limits.fhirDeadlineMs);
   const token = request.fhirAuthorization?.access_token;

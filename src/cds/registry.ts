@@ -8,7 +8,10 @@ import type { CdsService, ServiceDefinition } from './service.js';
 export class ServiceRegistry {
   readonly #services = new Map<string, CdsService>();
 
-  constructor(services: readonly CdsService[], switches: Readonly<Record<string, { enabled: boolean }>> = {}) {
+  constructor(
+    services: readonly CdsService[],
+    switches: Readonly<Record<string, { enabled: boolean }>> = {},
+  ) {
     for (const s of services) {
       const id = s.definition.id;
       if (this.#services.has(id)) throw new Error(`duplicate CDS service id "${id}"`);
@@ -43,4 +46,3 @@ export function discoveryEntry(d: ServiceDefinition): Record<string, unknown> {
     version: '2.0.1',
   };
 }
-

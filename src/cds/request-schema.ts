@@ -21,7 +21,9 @@ const userId = z
 
 const bundle = z.looseObject({
   resourceType: z.literal('Bundle', { error: 'must be a FHIR Bundle' }),
-  entry: z.array(z.looseObject({ resource: z.looseObject({ resourceType: z.string() }).optional() })).optional(),
+  entry: z
+    .array(z.looseObject({ resource: z.looseObject({ resourceType: z.string() }).optional() }))
+    .optional(),
 });
 
 const patientView = z.looseObject({ userId, patientId: fhirId, encounterId: fhirId.optional() });
@@ -78,7 +80,10 @@ function checkDraftOrders(draftOrders: Bundle, selections: readonly string[] | u
   const index = draftOrderIndex(draftOrders);
   selections.forEach((s, i) => {
     if (!index.has(s)) {
-      throw badRequest(`context.selections[${i}]: "${s}" is not an order in context.draftOrders`, `context.selections[${i}]`);
+      throw badRequest(
+        `context.selections[${i}]: "${s}" is not an order in context.draftOrders`,
+        `context.selections[${i}]`,
+      );
     }
   });
 }
@@ -107,7 +112,10 @@ export function validateHookRequest(body: unknown, expectedHook: HookName): CdsR
   // cds-r-2: the token's patient, when given, must be the context patient.
   const tokenPatient = req.fhirAuthorization?.patient;
   if (tokenPatient !== undefined && tokenPatient !== context.patientId) {
-    throw badRequest('fhirAuthorization.patient: does not match context.patientId', 'fhirAuthorization.patient');
+    throw badRequest(
+      'fhirAuthorization.patient: does not match context.patientId',
+      'fhirAuthorization.patient',
+    );
   }
   if (context.draftOrders !== undefined) checkDraftOrders(context.draftOrders, context.selections);
   return req as unknown as CdsRequest;

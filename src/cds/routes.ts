@@ -39,7 +39,13 @@ async function authenticate(deps: CdsRouteDeps, req: Request, res: Response): Pr
   } catch (err) {
     if (err instanceof AuthError) {
       await deps.throttle.failed(req.ip);
-      const failure = { type: 'auth-failure', action: 'E', outcome: '4', status: 401, requestId: requestId(res) } as const;
+      const failure = {
+        type: 'auth-failure',
+        action: 'E',
+        outcome: '4',
+        status: 401,
+        requestId: requestId(res),
+      } as const;
       await writeAudit(deps.store, [failure], deps.now);
     }
     throw err;
@@ -116,7 +122,8 @@ export function cdsRouter(deps: CdsRouteDeps): Router {
     await auditedCall(deps, req, res, 'feedback', async (caller) => {
       const service = deps.services.get(req.params.id);
       const items = validateFeedback(await readJsonBody(req, limits));
-      for (const f of items) await deps.store.recordFeedback(toFeedbackRecord(f, service.definition.id, caller));
+      for (const f of items)
+        await deps.store.recordFeedback(toFeedbackRecord(f, service.definition.id, caller));
     });
     res.json({});
   });

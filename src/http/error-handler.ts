@@ -17,7 +17,8 @@ export function errorHandler(log: Logger) {
       if (err instanceof AuthError) reqLog.info({ reason: err.reason }, 'authentication failed');
       else if (err.status >= 500) reqLog.error(errorFields(err), 'request failed');
       // 4xx messages can quote request fields; log the status and issue code only.
-      else reqLog.info({ status: err.status, code: err.outcome.issue[0]?.code ?? 'unknown' }, 'request refused');
+      else
+        reqLog.info({ status: err.status, code: err.outcome.issue[0]?.code ?? 'unknown' }, 'request refused');
       if (res.headersSent) return void res.end();
       for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
       res.status(err.status).type('application/fhir+json').json(err.outcome);
@@ -26,10 +27,16 @@ export function errorHandler(log: Logger) {
     // body-parser-style errors from express itself (e.g. a malformed URL) carry a status.
     const status = (err as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).type('application/fhir+json').json(operationOutcome([{ code: 'invalid', diagnostics: 'Bad request' }]));
+      res
+        .status(status)
+        .type('application/fhir+json')
+        .json(operationOutcome([{ code: 'invalid', diagnostics: 'Bad request' }]));
       return;
     }
-    reqLog.error({ ...errorFields(err), route: req.route ? String((req.route as { path: string }).path) : 'unknown' }, 'unexpected error');
+    reqLog.error(
+      { ...errorFields(err), route: req.route ? String((req.route as { path: string }).path) : 'unknown' },
+      'unexpected error',
+    );
     if (res.headersSent) return void res.end();
     res.status(500).type('application/fhir+json').json(INTERNAL);
   };

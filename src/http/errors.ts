@@ -48,7 +48,11 @@ export class HttpError extends Error {
   readonly outcome: OperationOutcome;
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(status: number, issues: IssueInput | readonly IssueInput[], headers: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    issues: IssueInput | readonly IssueInput[],
+    headers: Record<string, string> = {},
+  ) {
     const list = Array.isArray(issues) ? (issues as readonly IssueInput[]) : [issues as IssueInput];
     super(list.map((i) => i.diagnostics).join('; '));
     this.name = 'HttpError';
@@ -61,8 +65,13 @@ export class HttpError extends Error {
 export const badRequest = (diagnostics: string, expression?: string): HttpError =>
   new HttpError(400, { code: 'invalid', diagnostics, ...(expression === undefined ? {} : { expression }) });
 
-export const notFound = (diagnostics: string): HttpError => new HttpError(404, { code: 'not-found', diagnostics });
+export const notFound = (diagnostics: string): HttpError =>
+  new HttpError(404, { code: 'not-found', diagnostics });
 
 /** 412: data the service requires could not be obtained (CDS Hooks 2.0 §Prefetch). */
 export const preconditionFailed = (diagnostics: string, expression?: string): HttpError =>
-  new HttpError(412, { code: 'incomplete', diagnostics, ...(expression === undefined ? {} : { expression }) });
+  new HttpError(412, {
+    code: 'incomplete',
+    diagnostics,
+    ...(expression === undefined ? {} : { expression }),
+  });

@@ -17,7 +17,8 @@ export function jsonDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -35,7 +36,10 @@ function dropProtoKeys(this: unknown, key: string, value: unknown): unknown {
 /** Parses JSON text within the depth limit. Throws HttpError 400 on malformed or too-deep input. */
 export function parseJson(text: string, maxDepth: number): unknown {
   if (jsonDepth(text) > maxDepth) {
-    throw new HttpError(400, { code: 'too-costly', diagnostics: `JSON nesting deeper than ${maxDepth} levels` });
+    throw new HttpError(400, {
+      code: 'too-costly',
+      diagnostics: `JSON nesting deeper than ${maxDepth} levels`,
+    });
   }
   try {
     // The reviver costs time, so it runs only when the text could carry a prototype key.
@@ -71,7 +75,8 @@ function readCapped(req: Request, maxBytes: number): Promise<string> {
       if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
     });
     req.on('error', () => {
-      if (!failed) reject(new HttpError(400, { code: 'structure', diagnostics: 'Request body could not be read' }));
+      if (!failed)
+        reject(new HttpError(400, { code: 'structure', diagnostics: 'Request body could not be read' }));
     });
   });
 }
@@ -84,7 +89,10 @@ const tooLarge = (max: number): HttpError =>
  * non-JSON content type, 413 over the size cap (counted while streaming), 400 for malformed or
  * too-deep JSON.
  */
-export async function readJsonBody(req: Request, limits: { bodyBytes: number; jsonDepth: number }): Promise<unknown> {
+export async function readJsonBody(
+  req: Request,
+  limits: { bodyBytes: number; jsonDepth: number },
+): Promise<unknown> {
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
     throw new HttpError(415, { code: 'not-supported', diagnostics: 'Content-Encoding is not accepted' });

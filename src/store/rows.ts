@@ -2,7 +2,13 @@
  * Row shapes as both drivers return them (timestamptz → Date, text[] → string[], jsonb → parsed) and
  * their mapping to the store's records. SQL NULL becomes an absent property, never `undefined` or null.
  */
-import type { CardHistoryEntry, CardShownRecord, FeedbackRecord, StoredResult } from './types.js';
+import type {
+  AuditRecord,
+  CardHistoryEntry,
+  CardShownRecord,
+  FeedbackRecord,
+  StoredResult,
+} from './types.js';
 
 export interface CardRow {
   card_uuid: string;
@@ -68,4 +74,48 @@ export function toStoredResult(row: ResultRow): StoredResult {
  */
 export function canonicalSuggestions(ids: readonly string[]): string[] {
   return [...new Set(ids)].sort();
+}
+
+export interface AuditRow {
+  recorded: Date | string;
+  type: AuditRecord['type'];
+  action: AuditRecord['action'];
+  outcome: AuditRecord['outcome'];
+  request_id: string;
+  iss: string | null;
+  tenant: string | null;
+  user_ref: string | null;
+  patient_ref: string | null;
+  hook_instance: string | null;
+  jti: string | null;
+  service_id: string | null;
+  models: string[] | null;
+  fhir_server: string | null;
+  query: string | null;
+  status: number | null;
+}
+
+/** An audit row as a record, omitting the columns that are NULL. */
+export function toAuditRecord(row: AuditRow): AuditRecord {
+  const optional = {
+    iss: row.iss,
+    tenant: row.tenant,
+    userRef: row.user_ref,
+    patientRef: row.patient_ref,
+    hookInstance: row.hook_instance,
+    jti: row.jti,
+    serviceId: row.service_id,
+    models: row.models,
+    fhirServer: row.fhir_server,
+    query: row.query,
+    status: row.status,
+  };
+  return {
+    recorded: new Date(row.recorded),
+    type: row.type,
+    action: row.action,
+    outcome: row.outcome,
+    requestId: row.request_id,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null)),
+  };
 }

@@ -3,11 +3,14 @@ import {
   canonicalSuggestions,
   toHistoryEntry,
   toStoredResult,
+  toAuditRecord,
+  type AuditRow,
   type CardRow,
   type ResultRow,
 } from './rows.js';
 import type { Queryable, SqlDb } from './sql-db.js';
 import type {
+  AuditQuery,
   AuditRecord,
   CardHistoryQuery,
   CardShownRecord,
@@ -31,6 +34,9 @@ ON CONFLICT (card_uuid) DO NOTHING`;
 const INSERT_AUDIT = `INSERT INTO audit_event (recorded, type, action, outcome, request_id, iss, tenant,
   user_ref, patient_ref, hook_instance, jti, service_id, models, fhir_server, query, status)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`;
+
+const SELECT_AUDIT = `SELECT recorded, type, action, outcome, request_id, iss, tenant, user_ref, patient_ref,
+  hook_instance, jti, service_id, models, fhir_server, query, status FROM audit_event`;
 
 const UPSERT_RESULT = `INSERT INTO result (id, patient_ref, service_id, payload, created_at, expires_at)
 VALUES ($1, $2, $3, $4::jsonb, $5, $6)
@@ -128,6 +134,22 @@ async function insertAudit(db: Queryable, r: AuditRecord): Promise<void> {
   ]);
 }
 
+function auditWhere(q: AuditQuery): { where: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const clauses: string[] = [];
+  const add = (column: string, value: unknown): void => {
+    params.push(value);
+    clauses.push(`${column} ${column === 'recorded' ? '>=' : '='} $${params.length}`);
+  };
+  if (q.requestId !== undefined) add('request_id', q.requestId);
+  if (q.patientRef !== undefined) add('patient_ref', q.patientRef);
+  if (q.type !== undefined) add('type', q.type);
+  if (q.since !== undefined) add('recorded', q.since);
+  params.push(q.limit ?? 1000);
+  const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
+  return { where: `${where} ORDER BY id LIMIT $${params.length}`, params };
+}
+
 /**
  * The {@link Store} over any {@link SqlDb}: the same SQL on PGlite and PostgreSQL.
  * The store owns `db` from here on: `close()` closes it.
@@ -150,6 +172,10 @@ export function createSqlStore(db: SqlDb): Store {
       return (await db.query<CardRow>(sql, params)).map(toHistoryEntry);
     },
     appendAudit: (record) => insertAudit(db, record),
+    readAudit: async (query) => {
+      const { where, params } = auditWhere(query);
+      return (await db.query<AuditRow>(`${SELECT_AUDIT} ${where}`, params)).map(toAuditRecord);
+    },
     putResult: async (r: StoredResult) => {
       const payload = JSON.stringify(r.payload);
       await db.query(UPSERT_RESULT, [r.id, r.patientRef, r.serviceId, payload, r.createdAt, r.expiresAt]);

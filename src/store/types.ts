@@ -83,6 +83,15 @@ export interface StoredResult {
   expiresAt: Date;
 }
 
+export interface AuditQuery {
+  requestId?: string;
+  patientRef?: string;
+  type?: AuditRecord['type'];
+  since?: Date;
+  /** At most this many, oldest first (default 1000). */
+  limit?: number;
+}
+
 export interface Store {
   /** Creates the schema or brings it up to date. Idempotent. */
   migrate(): Promise<void>;
@@ -91,6 +100,8 @@ export interface Store {
   recordCardsShown(records: readonly CardShownRecord[]): Promise<void>;
   findCardHistory(query: CardHistoryQuery): Promise<CardHistoryEntry[]>;
   appendAudit(record: AuditRecord): Promise<void>;
+  /** Reads the audit trail, oldest first (for review tooling and tests). */
+  readAudit(query: AuditQuery): Promise<AuditRecord[]>;
   putResult(result: StoredResult): Promise<void>;
   /** A result that has expired is not returned. */
   getResult(id: string, now: Date): Promise<StoredResult | undefined>;

@@ -20,14 +20,19 @@ describe('discovery', () => {
       id: 'test-patient-view',
       title: 'Protocol test (patient-view)',
       description: 'Test-only service: reports what prefetch it received.',
-      prefetch: { patient: 'Patient/{{context.patientId}}', conditions: 'Condition?patient={{context.patientId}}' },
+      prefetch: {
+        patient: 'Patient/{{context.patientId}}',
+        conditions: 'Condition?patient={{context.patientId}}',
+      },
       version: '2.0.1',
     });
   });
 
   it('omits empty optional fields (no empty prefetch object)', async () => {
     const res = await request(t.app).get('/cds-services').expect(200);
-    const sign = (res.body as { services: Record<string, unknown>[] }).services.find((s) => s['id'] === 'test-order-sign');
+    const sign = (res.body as { services: Record<string, unknown>[] }).services.find(
+      (s) => s['id'] === 'test-order-sign',
+    );
     expect(sign).not.toHaveProperty('prefetch');
   });
 
@@ -36,7 +41,11 @@ describe('discovery', () => {
     try {
       const res = await request(off.app).get('/cds-services').expect(200);
       expect(JSON.stringify(res.body)).not.toContain('test-order-sign');
-      await request(off.app).post('/cds-services/test-order-sign').set('Authorization', `Bearer ${await off.token('/cds-services/test-order-sign')}`).send({}).expect(404);
+      await request(off.app)
+        .post('/cds-services/test-order-sign')
+        .set('Authorization', `Bearer ${await off.token('/cds-services/test-order-sign')}`)
+        .send({})
+        .expect(404);
     } finally {
       await off.close();
     }
@@ -44,7 +53,11 @@ describe('discovery', () => {
 });
 
 describe('CORS', () => {
-  for (const path of ['/cds-services', '/cds-services/test-patient-view', '/cds-services/test-patient-view/feedback']) {
+  for (const path of [
+    '/cds-services',
+    '/cds-services/test-patient-view',
+    '/cds-services/test-patient-view/feedback',
+  ]) {
     it(`answers the preflight for ${path} from an allowed origin`, async () => {
       const res = await request(t.app)
         .options(path)
@@ -59,21 +72,31 @@ describe('CORS', () => {
   }
 
   it('grants nothing to an origin that is not on the list', async () => {
-    const res = await request(t.app).options('/cds-services').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+    const res = await request(t.app)
+      .options('/cds-services')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'GET');
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
     const get = await request(t.app).get('/cds-services').set('Origin', 'https://evil.example').expect(200);
     expect(get.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('adds the allow-origin header to actual responses, errors included', async () => {
-    const res = await request(t.app).post('/cds-services/test-patient-view').set('Origin', SANDBOX).send({}).expect(401);
+    const res = await request(t.app)
+      .post('/cds-services/test-patient-view')
+      .set('Origin', SANDBOX)
+      .send({})
+      .expect(401);
     expect(res.headers['access-control-allow-origin']).toBe(SANDBOX);
   });
 
   it('allows any origin only when configured so', async () => {
     const open = await startTestApp({ file: { cors: { allowAnyOrigin: true } } });
     try {
-      const res = await request(open.app).get('/cds-services').set('Origin', 'https://anything.example').expect(200);
+      const res = await request(open.app)
+        .get('/cds-services')
+        .set('Origin', 'https://anything.example')
+        .expect(200);
       expect(res.headers['access-control-allow-origin']).toBe('*');
     } finally {
       await open.close();

@@ -20,7 +20,6 @@ import type { CdsService } from '../../src/cds/service.js';
 import { startEhr, type Ehr } from './ehr-signer.js';
 import { testLogger } from './logs.js';
 import { TEST_SERVICES } from './test-services.js';
-import { PGLITE_TEMPLATE } from './global-setup.js';
 
 export const PUBLIC_BASE = 'https://augur.test';
 
@@ -31,7 +30,10 @@ export interface TestApp {
   store: Store;
   readiness: Readiness;
   /** A signed JWT for the given path under the public base, e.g. `/cds-services/test-patient-view`. */
-  token(path: string, overrides?: Parameters<Ehr['sign']>[0] extends infer S ? Partial<S> : never): Promise<string>;
+  token(
+    path: string,
+    overrides?: Parameters<Ehr['sign']>[0] extends infer S ? Partial<S> : never,
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -45,20 +47,38 @@ export interface TestAppOptions {
 export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
   const ehr = await startEhr();
   const file = validateFileConfig(
-    { publicBaseUrl: PUBLIC_BASE, clients: [ehr.trustedClient(o.client)], allowInsecureFhirServers: true, ...o.file },
+    {
+      publicBaseUrl: PUBLIC_BASE,
+      clients: [ehr.trustedClient(o.client)],
+      allowInsecureFhirServers: true,
+      ...o.file,
+    },
     'test config',
   );
   const config: Config = { ...file, env: EnvSchema.parse({ NODE_ENV: 'test' }), assertResponses: true };
   const dir = mkdtempSync(join(tmpdir(), 'augur-app-'));
-  cpSync(PGLITE_TEMPLATE, dir, { recursive: true });
+  const template = process.env['AUGUR_TEST_PGLITE_TEMPLATE'];
+  if (template !== undefined) cpSync(template, dir, { recursive: true });
   const store = await openStore({ dataDir: dir });
   const log = testLogger();
   const limiter = new MemoryRateLimiter();
-  const verifier = createAuthenticator({ clients: config.clients, limits: config.limits, replayCache: new MemoryReplayCache(), log });
+  const verifier = createAuthenticator({
+    clients: config.clients,
+    limits: config.limits,
+    replayCache: new MemoryReplayCache(),
+    log,
+  });
   const authenticator = o.unauthenticated === true ? unauthenticatedLoopback(verifier) : verifier;
   const readiness = new Readiness();
   readiness.done();
-  const app = createApp(config, { store, authenticator, limiter, services: o.services ?? TEST_SERVICES, readiness, log });
+  const app = createApp(config, {
+    store,
+    authenticator,
+    limiter,
+    services: o.services ?? TEST_SERVICES,
+    readiness,
+    log,
+  });
   return {
     app,
     config,
