@@ -28,10 +28,10 @@ export const CARD_TEXT = {
   limitations: [
     'Demonstration only: not a validated clinical model, not for clinical use.',
     'Trained on 200 women (68 with diabetes) and tested on 332 (109 with diabetes) from a single indigenous community studied before 1988; no external validation in any other population, sex, era or health system.',
-    'The outcome is diabetes by WHO criteria in a research cohort (MASS documentation; Smith et al. 1988 framed it as onset within five years). Diabetes diagnosis today uses HbA1c and ADA/WHO criteria that differ from the 1980s practice.',
-    'It needs a 2-hour 75 g OGTT glucose, which is rarely measured outside pregnancy screening; a fasting or random glucose is not a valid substitute.',
+    'The outcome is diabetes by WHO criteria as recorded in a 1980s research cohort (MASS documentation; Smith et al. 1988 used the data to forecast onset). Diagnostic practice has changed since (fasting glucose thresholds, HbA1c).',
+    'It needs a 2-hour 75 g OGTT glucose, which most adults never have measured; a fasting or random glucose is not a valid substitute.',
     'The diabetes pedigree function is a research score with no standard code; when absent it is defaulted to the training mean and flagged, which removes one of the strongest predictors.',
-    'It does not beat the logistic-regression baseline on the held-out data (see development.metrics): with 200 training rows a neural network has no advantage over a linear model here (as Ripley 1996 also found).',
+    'It does not beat the logistic-regression baseline on the held-out data (see development.metrics: slightly lower AUC, slightly worse Brier score, predictions too close to the average — calibration slope above 1). With 200 training rows the extra flexibility of a network buys nothing here.',
     'Outside the training ranges of the inputs the network extrapolates without any guarantee; such values are flagged.',
   ],
   method:
