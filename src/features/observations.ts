@@ -67,12 +67,11 @@ export function quantityFor(
   target: CompiledValueSet,
   panel: CompiledValueSet | undefined,
 ): { quantity: Quantity; component?: ObservationComponent } | undefined {
-  if (
-    o.dataAbsentReason === undefined &&
-    o.valueQuantity !== undefined &&
-    conceptInValueSet(o.code, target)
-  ) {
-    return { quantity: o.valueQuantity };
+  if (o.dataAbsentReason === undefined && conceptInValueSet(o.code, target)) {
+    // valueInteger (e.g. [#] Pregnancies 11996-6) is a unitless count.
+    const quantity =
+      o.valueQuantity ?? (o.valueInteger === undefined ? undefined : { value: o.valueInteger });
+    if (quantity !== undefined) return { quantity };
   }
   if (panel !== undefined && !conceptInValueSet(o.code, panel)) return undefined;
   const component = (o.component ?? []).find(

@@ -140,3 +140,37 @@ describe('blood pressure panel components', () => {
     expect(run([other], SBP).value).toBeNull();
   });
 });
+
+describe('unitless counts', () => {
+  it('reads valueInteger for a dimensionless target', () => {
+    const s = spec(
+      {
+        source: 'observation',
+        valueSet: 'loinc-pregnancies-count',
+        unit: '1',
+        lookbackDays: 3650,
+        staleAfterDays: 3650,
+      },
+      { name: 'n', unit: '1' },
+    );
+    const o = anObservation({ loinc: '11996-6', date: daysAgo(10) });
+    o.valueInteger = 2;
+    expect(run([o], s).value).toBe(2);
+  });
+
+  it('converts UACR mg/mmol → mg/g only when the binding gives creatinine’s molar mass (×8.84)', () => {
+    const base = {
+      source: 'observation',
+      valueSet: 'loinc-uacr',
+      unit: 'mg/g',
+      lookbackDays: 730,
+      staleAfterDays: 365,
+    } as const;
+    const uacr = anObservation({ loinc: '9318-7', value: 3, unit: 'mg/mmol', date: daysAgo(5) });
+    expect(run([uacr], spec({ ...base, molarMass: 113.12 }, { name: 'u', unit: 'mg/g' })).value).toBeCloseTo(
+      26.52,
+      2,
+    );
+    expect(run([uacr], spec(base, { name: 'u', unit: 'mg/g' })).flags).toEqual(['unit-unknown', 'missing']);
+  });
+});
