@@ -1,0 +1,128 @@
+/** The HTTP side of the test FHIR server: routing, validation on writes, extras, JSON in and out. */
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Bundle, OperationOutcome, Resource } from 'fhir/r4.js';
+import { addSearchLinks, capabilityStatement, smartConfiguration, type SmartEndpoints } from './extras.js';
+import type { Medplum } from './medplum.js';
+import { validateOutcome } from './validate.js';
+
+export const BASE_PATH = '/fhir';
+
+export interface HandlerContext {
+  medplum: Medplum;
+  repo: InstanceType<Medplum['router']['MemoryRepository']>;
+  router: InstanceType<Medplum['router']['FhirRouter']>;
+  baseUrl: string;
+  smart: () => SmartEndpoints;
+  requireToken: string | undefined;
+}
+
+export async function handle(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = req.url ?? '/';
+  const method = req.method ?? 'GET';
+  if (url === '/.well-known/smart-configuration' || url === `${BASE_PATH}/.well-known/smart-configuration`) {
+    send(res, 200, smartConfiguration(ctx.smart()), 'application/json');
+    return;
+  }
+  if (ctx.requireToken !== undefined && req.headers.authorization !== `Bearer ${ctx.requireToken}`) {
+    send(res, 401, outcome('login', 'unauthorized'));
+    return;
+  }
+  if (url !== BASE_PATH && !url.startsWith(`${BASE_PATH}/`) && !url.startsWith(`${BASE_PATH}?`)) {
+    send(res, 404, outcome('not-found', 'not under the FHIR base'));
+    return;
+  }
+  const relative = url.slice(BASE_PATH.length).replace(/^\//, '');
+  if (method === 'GET' && (relative === 'metadata' || relative.startsWith('metadata?'))) {
+    send(res, 200, capabilityStatement(ctx.medplum));
+    return;
+  }
+  const body = await readJsonBody(req);
+  if (body === INVALID) {
+    send(res, 400, outcome('structure', 'invalid JSON'));
+    return;
+  }
+  if (method === 'POST' && /^[A-Za-z]+\/\$validate$/.test(relative.split('?')[0] ?? '')) {
+    send(res, 200, validateOutcome(ctx.medplum, body));
+    return;
+  }
+  if (isWrite(method, relative)) {
+    const invalid = validateOutcome(ctx.medplum, body);
+    if (invalid.issue.some((i) => i.severity === 'error' || i.severity === 'fatal')) {
+      send(res, 400, invalid);
+      return;
+    }
+  }
+  await route(ctx, method, relative, body, req.headers, res);
+}
+
+async function route(
+  ctx: HandlerContext,
+  method: string,
+  relative: string,
+  body: unknown,
+  headers: IncomingHttpHeaders,
+  res: ServerResponse,
+): Promise<void> {
+  const request = { ...fhirRequest(method, relative, body), headers };
+  const [oo, resource] = await ctx.router.handleRequest(request, ctx.repo);
+  const status = ctx.medplum.core.getStatus(oo);
+  if (resource === undefined) {
+    send(res, status, oo);
+    return;
+  }
+  let out = resource as Resource;
+  if (out.resourceType === 'Bundle' && (out as Bundle).type === 'searchset') {
+    out = addSearchLinks(out as Bundle, ctx.baseUrl, relative);
+  }
+  const extra: Record<string, string> = {};
+  if (out.meta?.versionId !== undefined) extra.ETag = `W/"${out.meta.versionId}"`;
+  if (status === 201 && out.id !== undefined) extra.Location = `${ctx.baseUrl}/${out.resourceType}/${out.id}`;
+  send(res, status, out, 'application/fhir+json', extra);
+}
+
+function isWrite(method: string, relative: string): boolean {
+  const path = relative.split('?')[0] ?? '';
+  if (method === 'POST') return /^[A-Za-z]+$/.test(path);
+  return method === 'PUT' && /^[A-Za-z]+\/[^/]+$/.test(path);
+}
+
+export function fhirRequest(
+  method: string,
+  url: string,
+  body: unknown,
+): Parameters<HandlerContext['router']['handleRequest']>[0] {
+  return { method: method as 'GET', url, pathname: '', body, params: {}, query: {} };
+}
+
+const INVALID = Symbol('invalid');
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return INVALID;
+  }
+}
+
+export function outcome(code: string, diagnostics: string): OperationOutcome {
+  return {
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: 'error', code: code as 'invalid', diagnostics }],
+  };
+}
+
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/fhir+json',
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': contentType, ...headers });
+  res.end(JSON.stringify(body));
+}
