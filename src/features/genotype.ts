@@ -7,12 +7,11 @@
  * A result that cannot be read is flagged `uninterpretable`, never mapped to a normal genotype.
  */
 import type { Observation } from 'fhir/r4.js';
-import { parseFhirDate } from './dates.js';
+import { observationDateText, parseFhirDate } from './dates.js';
 import { diplotypeParser, geneOf, PHENOTYPE_ANSWERS, PHENOTYPE_CODES } from './genotype-parse.js';
 import { SYSTEMS } from './systems.js';
 import type { FhirResource, Resolved } from './types.js';
 import { referenceOf, resolved } from './types.js';
-import { observationDateText } from './dates.js';
 
 /** Genotype observation codes: LOINC 84413-4 (IG STU3), SNOMED 363779003 (legacy). */
 const GENOTYPE_CODES = new Set([`${SYSTEMS.loinc}|84413-4`, `${SYSTEMS.snomed}|363779003`]);
