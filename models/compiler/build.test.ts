@@ -15,14 +15,14 @@ const UPDATE = process.env['AUGUR_UPDATE_MODELS'] === '1';
 
 describe('equation packages build', () => {
   let tmp = '';
-  beforeAll(() => {
-    if (UPDATE) writePackages(MODELS_DIR);
+  beforeAll(async () => {
+    if (UPDATE) await writePackages(MODELS_DIR);
     tmp = mkdtempSync(join(tmpdir(), 'augur-models-'));
     for (const m of EQUATION_MODELS) {
       mkdirSync(join(tmp, m.id));
       copyFileSync(join(MODELS_DIR, m.id, 'model.json'), join(tmp, m.id, 'model.json'));
     }
-    writePackages(tmp);
+    await writePackages(tmp);
   });
   afterAll(() => {
     rmSync(tmp, { recursive: true, force: true });

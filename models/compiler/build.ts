@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 import { ModelManifest } from '../../src/models/manifest.js';
 import type { EquationModel } from './equations/common.js';
 import { INPUT_NAME } from './equations/common.js';
@@ -54,7 +55,10 @@ export function contractProblems(model: EquationModel, manifest: ModelManifest):
 }
 
 /** Compiles one package against the model.json found under `dir` (throws on a contract mismatch). */
-export function compilePackage(model: EquationModel, dir: string = MODELS_DIR): CompiledPackage {
+export async function compilePackage(
+  model: EquationModel,
+  dir: string = MODELS_DIR,
+): Promise<CompiledPackage> {
   const manifestPath = join(dir, model.id, 'model.json');
   const raw = JSON.parse(readFileSync(manifestPath, 'utf8')) as { onnx?: { sha256?: string } };
   const problems = contractProblems(model, ModelManifest.parse(raw));
@@ -62,15 +66,23 @@ export function compilePackage(model: EquationModel, dir: string = MODELS_DIR): 
   const onnx = model.build();
   const hash = sha256(onnx);
   if (raw.onnx) raw.onnx.sha256 = hash;
-  return { id: model.id, onnx, sha256: hash, manifestText: `${JSON.stringify(raw, null, 2)}\n` };
+  // Formatted exactly as the repository's prettier formats it, so `prettier --check` and rebuilds agree.
+  const options = (await prettier.resolveConfig(join(MODELS_DIR, model.id, 'model.json'))) ?? {};
+  const manifestText = await prettier.format(JSON.stringify(raw, null, 2), {
+    ...options,
+    filepath: manifestPath,
+  });
+  return { id: model.id, onnx, sha256: hash, manifestText };
 }
 
 /** Compiles every package and writes model.onnx + model.json under `dir`. */
-export function writePackages(dir: string = MODELS_DIR): CompiledPackage[] {
-  return EQUATION_MODELS.map((m) => {
-    const pkg = compilePackage(m, dir);
+export async function writePackages(dir: string = MODELS_DIR): Promise<CompiledPackage[]> {
+  const out: CompiledPackage[] = [];
+  for (const m of EQUATION_MODELS) {
+    const pkg = await compilePackage(m, dir);
     writeFileSync(join(dir, m.id, 'model.onnx'), pkg.onnx);
     writeFileSync(join(dir, m.id, 'model.json'), pkg.manifestText);
-    return pkg;
-  });
+    out.push(pkg);
+  }
+  return out;
 }
