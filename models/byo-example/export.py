@@ -187,9 +187,17 @@ def main() -> None:
     with torch.no_grad():
         out = model(torch.tensor([encode(v) for v in VECTOR_INPUTS])).squeeze(1).tolist()
     vectors = {
-        "source": "PyTorch forward pass (float32) of the exported module, computed by export.py",
-        "tolerance": 1e-6,
-        "vectors": [{"inputs": v, "outputs": {"risk": o}} for v, o in zip(VECTOR_INPUTS, out)],
+        "model": "byo-example",
+        "vectors": [
+            {
+                "name": f"PyTorch vector {i + 1}",
+                "source": "PyTorch forward pass (float32) of the exported module, computed by export.py",
+                "inputs": v,
+                "expected": {"risk": o},
+                "tolerance": 1e-6,
+            }
+            for i, (v, o) in enumerate(zip(VECTOR_INPUTS, out))
+        ],
     }
     with open(os.path.join(HERE, "model.json"), "w") as f:
         json.dump(manifest(sha256), f, indent=2, ensure_ascii=False)

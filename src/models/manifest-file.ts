@@ -95,10 +95,25 @@ function scalesOf(file: string, manifest: ModelManifest): AdditiveScale[] {
   });
 }
 
+/**
+ * The reference profile with the sentinel `"missing"` read as absent (for inputs where it cannot be a
+ * real value), so a reference can say "no UACR measured" and the input's missing policy applies.
+ */
+function referenceInputs(manifest: ModelManifest): Record<string, unknown> {
+  const specs = new Map(manifest.inputs.map((i) => [i.name, i]));
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(manifest.explanation.reference)) {
+    const spec = specs.get(name);
+    const sentinel = v === 'missing' && spec !== undefined && !(spec.values ?? []).includes('missing');
+    if (!sentinel) out[name] = v;
+  }
+  return out;
+}
+
 /** The reference profile, validated exactly like a request (so it is a valid patient under the contract). */
 function referenceOf(file: string, manifest: ModelManifest): PreparedInputs {
   try {
-    return prepareInputs(manifest, manifest.explanation.reference);
+    return prepareInputs(manifest, referenceInputs(manifest));
   } catch (e) {
     if (!(e instanceof HttpError)) throw e;
     const where =

@@ -2,7 +2,10 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import { afterAll } from 'vitest';
+import { HttpError } from '../../src/http/errors.js';
+import { modelsRouter } from '../../src/models/api.js';
 import { loadPackage } from '../../src/models/package.js';
 import type { LoadedModel } from '../../src/models/types.js';
 
@@ -64,11 +67,29 @@ export function bruteForceShapley(k: number, v: (members: ReadonlySet<number>) =
       count++;
       return;
     }
-    rest.forEach((j, i) => walk([...order, j], [...rest.slice(0, i), ...rest.slice(i + 1)]));
+    rest.forEach((j, i) => {
+      walk([...order, j], [...rest.slice(0, i), ...rest.slice(i + 1)]);
+    });
   };
   walk(
     [],
     Array.from({ length: k }, (_, i) => i),
   );
   return phi.map((p) => p / count);
+}
+
+/** A tiny app around the models router, with the minimal HttpError → OperationOutcome handler. */
+export function testApp(source: Parameters<typeof modelsRouter>[0]): Express {
+  const app = express();
+  app.use(express.json());
+  app.use(modelsRouter(source));
+  const onError: ErrorRequestHandler = (e: unknown, _req, res, _next) => {
+    if (e instanceof HttpError) res.status(e.status).set(e.headers).json(e.outcome);
+    else
+      res
+        .status(500)
+        .json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] });
+  };
+  app.use(onError);
+  return app;
 }

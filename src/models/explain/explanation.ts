@@ -74,6 +74,72 @@ function methodNotes(attribution: Attribution, pointsTable: boolean): string[] {
   ];
 }
 
+/** One explained output: its manifest entry, index, scale, attribution and approximate shares. */
+interface Explained {
+  name: string;
+  unit: string;
+  scale: AdditiveScale;
+  attribution: OutputAttribution;
+  shares: Float64Array | undefined;
+  isPoints: boolean;
+}
+
+/** Outputs that are codes (e.g. which PREVENT variant was used) are reported but not attributed. */
+function explainedOutputs(
+  manifest: ModelManifest,
+  scales: readonly AdditiveScale[],
+  attribution: Attribution,
+): Explained[] {
+  const list: Explained[] = [];
+  manifest.outputs.forEach((out, o) => {
+    const a = attribution.outputs[o];
+    const scale = scales[o];
+    if (out.unit === 'code' || a === undefined || scale === undefined) return;
+    const isPoints = out.unit === 'points' || out.additiveScale === 'points';
+    list.push({
+      name: out.name,
+      unit: out.unit,
+      scale,
+      attribution: a,
+      shares: approximateShares(a),
+      isPoints,
+    });
+  });
+  return list;
+}
+
+function contributionOf(
+  outputs: readonly Explained[],
+  col: number,
+  pointsTable: boolean,
+  c: Contribution,
+): Contribution {
+  for (const e of outputs) {
+    const phi = e.attribution.phi[col] ?? Number.NaN;
+    c.contribution[e.name] = phi;
+    const share = e.shares?.[col];
+    if (e.scale.kind === 'identity') {
+      if (pointsTable && e.isPoints) (c.points ??= {})[e.name] = phi;
+    } else if (share !== undefined) {
+      if (e.unit === 'fraction') (c.approxPercentagePoints ??= {})[e.name] = share * 100;
+      else (c.approxOutputUnits ??= {})[e.name] = share;
+    }
+  }
+  return c;
+}
+
+function scaleRow(e: Explained): OutputScale {
+  return {
+    output: e.name,
+    unit: e.unit,
+    additiveScale: e.scale.name,
+    transform: e.scale.transform,
+    value: e.attribution.scaled,
+    reference: e.attribution.scaledReference,
+    referenceOutput: e.attribution.referenceValue,
+  };
+}
+
 export function buildExplanation(
   manifest: ModelManifest,
   scales: readonly AdditiveScale[],
@@ -82,52 +148,31 @@ export function buildExplanation(
   referenceValues: Readonly<Record<string, InputValue | null>>,
 ): Explanation {
   const pointsTable = manifest.explanation.method === 'points-table';
-  const notes = methodNotes(attribution, pointsTable);
-  const shares = attribution.outputs.map(approximateShares);
+  const outputs = explainedOutputs(manifest, scales, attribution);
   const contributions = manifest.inputs.map((spec, col): Contribution => {
-    const c: Contribution = {
+    const c = contributionOf(outputs, col, pointsTable, {
       input: spec.name,
       value: values[spec.name] ?? null,
       referenceValue: referenceValues[spec.name] ?? null,
       contribution: {},
-    };
-    manifest.outputs.forEach((out, o) => {
-      const phi = attribution.outputs[o]?.phi[col] ?? Number.NaN;
-      c.contribution[out.name] = phi;
-      const kind = scales[o]?.kind ?? 'identity';
-      const share = shares[o]?.[col];
-      if (kind === 'identity') {
-        if (pointsTable) (c.points ??= {})[out.name] = phi;
-      } else if (share !== undefined) {
-        if (out.unit === 'fraction') (c.approxPercentagePoints ??= {})[out.name] = share * 100;
-        else (c.approxOutputUnits ??= {})[out.name] = share;
-      }
     });
     if (pointsTable && spec.type === 'boolean') c.met = values[spec.name] === true;
     return c;
   });
-  const scaleRows = manifest.outputs.map((out, o): OutputScale => {
-    const a = attribution.outputs[o];
-    const scale = scales[o];
-    if (scale?.kind !== 'identity' && shares[o] === undefined) {
-      notes.push(`${out.name}: no approximate reading (the additive-scale change is zero).`);
+  const notes = methodNotes(attribution, pointsTable);
+  for (const e of outputs) {
+    if (e.scale.kind !== 'identity' && e.shares === undefined) {
+      notes.push(`${e.name}: no approximate reading (the additive-scale change is zero).`);
     }
-    return {
-      output: out.name,
-      unit: out.unit,
-      additiveScale: scale?.name ?? 'identity',
-      transform: scale?.transform ?? 'y',
-      value: a?.scaled ?? Number.NaN,
-      reference: a?.scaledReference ?? Number.NaN,
-      referenceOutput: a?.referenceValue ?? Number.NaN,
-    };
-  });
-  if (scales.some((s) => s.kind !== 'identity')) notes.push(APPROX_NOTE);
+  }
+  if (outputs.some((e) => e.scale.kind !== 'identity')) notes.push(APPROX_NOTE);
+  const skipped = manifest.outputs.filter((o) => o.unit === 'code').map((o) => o.name);
+  if (skipped.length > 0) notes.push(`Not attributed (categorical codes): ${skipped.join(', ')}.`);
   return {
     method: pointsTable ? 'points-table' : attribution.method,
     reference: { description: manifest.explanation.referenceDescription, values: { ...referenceValues } },
     ...(attribution.samples === undefined ? {} : { samples: attribution.samples }),
-    scales: scaleRows,
+    scales: outputs.map(scaleRow),
     contributions,
     notes,
   };
