@@ -9,16 +9,21 @@ import { OUTPUT_NAME } from './export-onnx.js';
 import type { Mlp } from './mlp.js';
 import { mlpPredict } from './mlp.js';
 
+/** The repository's shared vectors.json layout (models/compiler/package-runner.ts `VectorFile`). */
 export interface VectorFile {
   readonly model: string;
-  readonly source: string;
-  readonly tolerance: { readonly absolute: number };
   readonly vectors: readonly {
     readonly name: string;
+    readonly source: string;
     readonly inputs: Readonly<Record<string, number>>;
-    readonly outputs: Readonly<Record<string, number>>;
+    readonly expected: Readonly<Record<string, number>>;
+    readonly tolerance: number;
   }[];
 }
+
+/** onnxruntime (float64) must reproduce the TypeScript network to this absolute tolerance. */
+export const VECTOR_TOLERANCE = 1e-6;
+const SOURCE = 'mlpPredict() in models/learned-pima-diabetes/mlp.ts on the trained float64 weights';
 
 /** How many Pima.te rows (from the top of the file) become vectors. */
 const TEST_ROWS = 10;
@@ -31,12 +36,12 @@ export function buildVectors(m: Mlp, te: Dataset): VectorFile {
   ];
   return {
     model: 'learned-pima-diabetes',
-    source: 'mlpPredict() in models/learned-pima-diabetes/mlp.ts on the trained weights (float64).',
-    tolerance: { absolute: 1e-6 },
     vectors: rows.map(({ name, x }) => ({
       name,
+      source: SOURCE,
       inputs: Object.fromEntries(FEATURES.map((f, j) => [INPUT_NAMES[f], x[j] ?? NaN])),
-      outputs: { [OUTPUT_NAME]: mlpPredict(m, x) },
+      expected: { [OUTPUT_NAME]: mlpPredict(m, x) },
+      tolerance: VECTOR_TOLERANCE,
     })),
   };
 }
