@@ -21,7 +21,10 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 function announce(config: Config, log: Logger): void {
   if (config.allowInsecureFhirServers) {
-    log.warn({ setting: 'allowInsecureFhirServers' }, 'plain-http FHIR servers are allowed: for local testing only');
+    log.warn(
+      { setting: 'allowInsecureFhirServers' },
+      'plain-http FHIR servers are allowed: for local testing only',
+    );
   }
   if (config.allowUnauthenticatedLoopback) {
     if (!LOOPBACK_HOSTS.has(config.env.HOST)) {
@@ -33,7 +36,10 @@ function announce(config: Config, log: Logger): void {
     );
   }
   if (config.env.AUGUR_CONFIG === undefined) {
-    log.info({ setting: 'embedded-default' }, 'no AUGUR_CONFIG: trusting the public cds-hooks sandbox issuer only');
+    log.info(
+      { setting: 'embedded-default' },
+      'no AUGUR_CONFIG: trusting the public cds-hooks sandbox issuer only',
+    );
   }
 }
 
@@ -43,8 +49,14 @@ async function main(): Promise<void> {
   announce(config, log);
 
   const readiness = new Readiness();
-  const store = await openStore({ dataDir: config.env.AUGUR_DATA_DIR, ...(config.env.DATABASE_URL === undefined ? {} : { databaseUrl: config.env.DATABASE_URL }) });
-  const redis = config.env.REDIS_URL === undefined ? undefined : new Redis(config.env.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 });
+  const store = await openStore({
+    dataDir: config.env.AUGUR_DATA_DIR,
+    ...(config.env.DATABASE_URL === undefined ? {} : { databaseUrl: config.env.DATABASE_URL }),
+  });
+  const redis =
+    config.env.REDIS_URL === undefined
+      ? undefined
+      : new Redis(config.env.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 });
   const replayCache = redis === undefined ? new MemoryReplayCache() : new RedisReplayCache(redis);
   const limiter = redis === undefined ? new MemoryRateLimiter() : new RedisRateLimiter(redis);
   const verifier = createAuthenticator({ clients: config.clients, limits: config.limits, replayCache, log });
@@ -54,7 +66,13 @@ async function main(): Promise<void> {
   const server = createServer({ maxHeaderSize: config.limits.headerBytes }, app);
   await new Promise<void>((resolve) => server.listen(config.env.PORT, config.env.HOST, resolve));
   const address = server.address();
-  log.info({ host: config.env.HOST, port: typeof address === 'object' && address !== null ? address.port : config.env.PORT }, 'Augur listening');
+  log.info(
+    {
+      host: config.env.HOST,
+      port: typeof address === 'object' && address !== null ? address.port : config.env.PORT,
+    },
+    'Augur listening',
+  );
 
   await authenticator.warm();
   readiness.done();
@@ -87,7 +105,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : `start-up failed: ${errorFields(err).errorMessage}`;
+  const message =
+    err instanceof ConfigError ? err.message : `start-up failed: ${errorFields(err).errorMessage}`;
   process.stderr.write(`augur: ${message}\n`);
   process.exit(1);
 });

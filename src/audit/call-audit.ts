@@ -14,6 +14,7 @@ export class CallAudit {
   #fhirServer = '';
   readonly #fhir: FhirRequestEvent[] = [];
   #models: string[] = [];
+  readonly #mismatches: string[] = [];
 
   constructor(
     readonly type: 'hook-call' | 'feedback',
@@ -32,6 +33,11 @@ export class CallAudit {
 
   readonly fhirRequest = (e: FhirRequestEvent): void => {
     this.#fhir.push(e);
+  };
+
+  /** Data about another patient arrived for this prefetch key (the call answers 412). */
+  readonly patientMismatch = (e: { key: string }): void => {
+    this.#mismatches.push(e.key);
   };
 
   models(models: string[]): void {
@@ -66,6 +72,13 @@ export class CallAudit {
       query: e.query,
       ...(e.status === undefined ? {} : { status: e.status }),
     }));
-    return [call, ...queries];
+    const mismatches: AuditDraft[] = this.#mismatches.map((key) => ({
+      ...base,
+      type: 'patient-mismatch',
+      action: 'R',
+      outcome: '8',
+      query: `prefetch:${key}`,
+    }));
+    return [call, ...queries, ...mismatches];
   }
 }

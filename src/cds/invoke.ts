@@ -64,6 +64,7 @@ export async function invokeService(
     limits: config.limits,
     now: deps.now(),
     log,
+    onForeignPatient: audit.patientMismatch,
   });
   const result = await service.handle({
     request,

@@ -27,7 +27,8 @@ export class ServiceRegistry {
   /** The service, or 404 with an OperationOutcome. */
   get(id: string): CdsService {
     const s = this.#services.get(id);
-    if (s === undefined) throw notFound(`No CDS service "${id.slice(0, 64)}"`);
+    if (s === undefined)
+      throw notFound(`No CDS service "${id.replace(/[^A-Za-z0-9._-]/g, '?').slice(0, 64)}"`);
     return s;
   }
 }

@@ -61,7 +61,9 @@ async function auditedCall<T>(
   work: (caller: VerifiedCaller, audit: CallAudit) => Promise<T>,
 ): Promise<T> {
   const caller = await authenticate(deps, req, res);
-  const audit = new CallAudit(type, requestId(res), req.params.id.slice(0, 64), caller);
+  // The id is caller-supplied: keep the audit column to the characters a service id can have.
+  const serviceId = req.params.id.replace(/[^A-Za-z0-9._-]/g, '?').slice(0, 64);
+  const audit = new CallAudit(type, requestId(res), serviceId, caller);
   let status = 500;
   try {
     const result = await work(caller, audit);
@@ -110,8 +112,8 @@ export function cdsRouter(deps: CdsRouteDeps): Router {
 
   router.post('/cds-services/:id', deps.throttle.guard, async (req: IdRequest, res) => {
     const response = await auditedCall(deps, req, res, 'hook-call', async (caller, audit) => {
-      const service = deps.services.get(req.params.id);
       const body = await readJsonBody(req, limits);
+      const service = deps.services.get(req.params.id);
       const log = requestLog(res).child({ serviceId: service.definition.id });
       return invokeService(deps, service, body, caller, audit, log);
     });
@@ -120,8 +122,9 @@ export function cdsRouter(deps: CdsRouteDeps): Router {
 
   router.post('/cds-services/:id/feedback', deps.throttle.guard, async (req: IdRequest, res) => {
     await auditedCall(deps, req, res, 'feedback', async (caller) => {
+      const body = await readJsonBody(req, limits);
       const service = deps.services.get(req.params.id);
-      const items = validateFeedback(await readJsonBody(req, limits));
+      const items = validateFeedback(body);
       for (const f of items)
         await deps.store.recordFeedback(toFeedbackRecord(f, service.definition.id, caller));
     });

@@ -52,7 +52,7 @@ const CARD_SHOWN = `CREATE TABLE card_shown (
 const AUDIT_EVENT = `CREATE TABLE audit_event (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   recorded timestamptz NOT NULL,
-  type text NOT NULL CHECK (type IN ('hook-call', 'feedback', 'discovery', 'fhir-query', 'auth-failure', 'result-read')),
+  type text NOT NULL CHECK (type IN ('hook-call', 'feedback', 'discovery', 'fhir-query', 'auth-failure', 'result-read', 'patient-mismatch')),
   action text NOT NULL CHECK (action IN ('C', 'R', 'U', 'D', 'E')),
   outcome text NOT NULL CHECK (outcome IN ('0', '4', '8', '12')),
   request_id augur_ident NOT NULL,

@@ -50,8 +50,18 @@ export interface CardHistoryQuery {
 
 /** An AuditEvent-shaped record (IHE Basic Audit Log Patterns), identifiers only. */
 export interface AuditRecord {
-  /** `hook-call`, `feedback`, `discovery`, `fhir-query`, `auth-failure`, `result-read`. */
-  type: 'hook-call' | 'feedback' | 'discovery' | 'fhir-query' | 'auth-failure' | 'result-read';
+  /**
+   * `hook-call`, `feedback`, `discovery`, `fhir-query`, `auth-failure`, `result-read`, and
+   * `patient-mismatch` (data for another patient arrived for a prefetch key named in `query`).
+   */
+  type:
+    | 'hook-call'
+    | 'feedback'
+    | 'discovery'
+    | 'fhir-query'
+    | 'auth-failure'
+    | 'result-read'
+    | 'patient-mismatch';
   /** FHIR AuditEvent.action: C R U D E. */
   action: 'C' | 'R' | 'U' | 'D' | 'E';
   /** FHIR AuditEvent.outcome: 0 success, 4 minor failure, 8 serious failure, 12 major failure. */

@@ -98,14 +98,12 @@ describe('createFhirClient against a chaos server', () => {
   it.each(cases)('mode %s → %s', async (mode, kind, status) => {
     chaos.setMode(mode);
     const { client, events } = aClient(chaos.baseUrl, { deadlineMs: 400 });
-    const started = Date.now();
     const err = await failure(client.get(`Observation?patient=p1&name=${CANARY.patientName}`));
     expect(err.kind).toBe(kind);
     expect(err.status).toBe(status);
     expect(err.message).not.toMatch(/Observation|patient|\?|127\.0\.0\.1/);
     expect(err.message).not.toContain(CANARY.accessToken);
     expect(err.message).not.toContain(CANARY.patientName);
-    expect(Date.now() - started).toBeLessThan(3000);
     expect(chaos.requests).toHaveLength(1);
     expect(events).toHaveLength(1);
     expect(events[0]?.outcome).toBe('error');

@@ -71,10 +71,8 @@ const failures: [ChaosMode, string][] = [
 describe('resolvePrefetch against a chaos FHIR server', () => {
   it.each(failures)('%s: an omit key is unavailable (%s)', async (mode, reason) => {
     chaos.setMode(mode);
-    const started = Date.now();
     const out = await run({ obs: obs({ onMissing: 'omit' }) }).promise;
     expect(out.obs).toEqual({ state: 'unavailable', reason });
-    expect(Date.now() - started).toBeLessThan(2500);
     expect(foreign.requests).toHaveLength(0);
   });
 
