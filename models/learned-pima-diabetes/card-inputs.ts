@@ -38,7 +38,7 @@ const SPECS: Readonly<Record<Feature, SpecDraft>> = {
       unit: '1',
       lookbackDays: 3650,
       staleAfterDays: 365,
-      note: 'LOINC 11996-6 "[#] Pregnancies" as a valueQuantity (a valueInteger is not read by the quantity binding today). Not defaulted: 0 and "unknown" differ.',
+      note: 'LOINC 11996-6 "[#] Pregnancies" (valueInteger or valueQuantity). Not defaulted: 0 and "unknown" differ.',
     },
   },
   glu: {
