@@ -11,6 +11,7 @@ import type { Authenticator } from './auth/types.js';
 import type { RateLimiter } from './auth/rate-limit.js';
 import { FailureThrottle } from './auth/failure-throttle.js';
 import { cors } from './http/cors.js';
+import { jsonBody } from './http/json-body.js';
 import { errorHandler } from './http/error-handler.js';
 import { notFound } from './http/errors.js';
 import { requestContext, securityHeaders } from './http/request-context.js';
@@ -27,7 +28,7 @@ export interface AppDeps {
   services: readonly CdsService[];
   readiness: Readiness;
   log: Logger;
-  /** Further routers (e.g. the model API), mounted after the CDS Hooks routes. */
+  /** Further routers (e.g. the model API), mounted after the CDS Hooks routes; their POST bodies under /api are parsed with the same limits. */
   routers?: readonly Router[];
   now?: () => Date;
 }
@@ -72,6 +73,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
       throttle: new FailureThrottle(deps.limiter, config.limits.unauthenticatedPerIpPerMinute),
     }),
   );
+  app.post('/api/*path', jsonBody(config.limits));
   for (const r of deps.routers ?? []) app.use(r);
 
   app.use((req) => {

@@ -15,6 +15,8 @@ import { MemoryReplayCache, RedisReplayCache } from './auth/replay-cache.js';
 import { MemoryRateLimiter, RedisRateLimiter } from './auth/rate-limit.js';
 import { Readiness } from './http/readiness.js';
 import { createApp } from './app.js';
+import { modelDirs, startModelRegistry } from './models/startup.js';
+import { modelsRouter } from './models/api.js';
 import type { Logger } from 'pino';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -62,7 +64,21 @@ async function main(): Promise<void> {
   const verifier = createAuthenticator({ clients: config.clients, limits: config.limits, replayCache, log });
   const authenticator = config.allowUnauthenticatedLoopback ? unauthenticatedLoopback(verifier) : verifier;
 
-  const app = createApp(config, { store, authenticator, limiter, services: [], readiness, log });
+  readiness.waitFor('models');
+  const models = startModelRegistry({
+    dirs: modelDirs(process.env),
+    onBroken: config.env.AUGUR_ON_BROKEN_MODEL,
+    log,
+  });
+  const app = createApp(config, {
+    store,
+    authenticator,
+    limiter,
+    services: [],
+    readiness,
+    log,
+    routers: [modelsRouter(models)],
+  });
   const server = createServer({ maxHeaderSize: config.limits.headerBytes }, app);
   await new Promise<void>((resolve) => server.listen(config.env.PORT, config.env.HOST, resolve));
   const address = server.address();
@@ -76,6 +92,9 @@ async function main(): Promise<void> {
 
   await authenticator.warm();
   readiness.done();
+  const registry = await models.loaded; // a refused start rejects here and exits 1 with the reasons
+  readiness.done('models');
+  log.info({ count: registry.list().length }, 'models loaded');
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -93,6 +112,7 @@ async function main(): Promise<void> {
         await authenticator.close();
         await limiter.close();
         await store.close();
+        await (await models.loaded).close();
         redis?.disconnect();
         log.info({ reason: signal }, 'stopped');
         process.exit(0);

@@ -6,7 +6,18 @@
 import { z } from 'zod';
 
 /** Asymmetric JWS algorithms only: `none` and every HMAC algorithm are refused by construction. */
-export const JwsAlgorithm = z.enum(['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA']);
+export const JwsAlgorithm = z.enum([
+  'ES256',
+  'ES384',
+  'ES512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+]);
 export type JwsAlgorithm = z.infer<typeof JwsAlgorithm>;
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
@@ -38,12 +49,24 @@ export type TrustedClient = z.infer<typeof TrustedClientSchema>;
 
 export const LimitsSchema = z
   .object({
-    bodyBytes: z.number().int().positive().default(1024 * 1024),
+    bodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
     jsonDepth: z.number().int().positive().default(64),
     prefetchBundleEntries: z.number().int().positive().default(5000),
-    headerBytes: z.number().int().positive().default(16 * 1024),
+    headerBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024),
     fhirDeadlineMs: z.number().int().positive().default(1000),
-    fhirResponseBytes: z.number().int().positive().default(5 * 1000 * 1000),
+    fhirResponseBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(5 * 1000 * 1000),
     fhirMaxPages: z.number().int().positive().default(10),
     unauthenticatedPerIpPerMinute: z.number().int().positive().default(60),
     perIssuerPerMinute: z.number().int().positive().default(600),
@@ -95,6 +118,10 @@ export const EnvSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  /** Extra model package folders (path-delimiter separated), served like the built-ins in models/. */
+  AUGUR_MODELS_DIR: z.string().min(1).optional(),
+  /** A broken model package stops start-up (default) or is left out and reported. */
+  AUGUR_ON_BROKEN_MODEL: z.enum(['refuse-to-start', 'skip']).default('refuse-to-start'),
 });
 export type EnvConfig = z.infer<typeof EnvSchema>;
 

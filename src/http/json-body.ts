@@ -4,7 +4,7 @@
  * compressed bodies are refused, nesting depth is checked by a linear scan (a 100 000-deep array
  * must not reach the parser's or a validator's recursion), and `__proto__` keys are dropped.
  */
-import type { Request } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from './errors.js';
 
 const JSON_TYPES = new Set(['application/json', 'application/fhir+json']);
@@ -105,4 +105,12 @@ export async function readJsonBody(
     });
   }
   return parseJson(await readCapped(req, limits.bodyBytes), limits.jsonDepth);
+}
+
+/** Express middleware form of {@link readJsonBody}: sets `req.body`. */
+export function jsonBody(limits: { bodyBytes: number; jsonDepth: number }) {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+    req.body = await readJsonBody(req, limits);
+    next();
+  };
 }
