@@ -90,7 +90,7 @@ describe('RedisReplayCache (real Redis)', () => {
   it('fails closed (rejects) when Redis hangs, within its timeout', async () => {
     const hung = await hungRedis();
     const cache = new RedisReplayCache(hung.redis, { prefix, timeoutMs: 100 });
-    await expect(cache.claim('iss\nx', 60)).rejects.toThrow(/timed out/);
+    await expect(cache.claim('iss\nx', 60)).rejects.toThrow(/replay cache timed out after 100 ms/);
     await hung.close();
   });
 });
