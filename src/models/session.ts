@@ -67,8 +67,11 @@ function toFloat64(t: ort.Tensor | undefined, name: string, n: number): Float64A
       `ONNX output "${name}" has shape [${t.dims.join(', ')}] for ${n} rows, expected [N] or [N, 1]`,
     );
   }
-  const data = t.data as ArrayLike<number | bigint>;
-  return Float64Array.from({ length: n }, (_, i) => Number(data[i]));
+  const data = t.data;
+  if (data instanceof Float64Array) return data.length === n ? data : data.slice(0, n);
+  if (data instanceof Float32Array) return Float64Array.from(data.subarray(0, n));
+  const generic = data as ArrayLike<number | bigint>;
+  return Float64Array.from({ length: n }, (_, i) => Number(generic[i]));
 }
 
 /** The BatchRun over a session: rows (float64, row-major) cast to the manifest's dtype. */

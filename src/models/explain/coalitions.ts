@@ -11,10 +11,8 @@ export interface CoalitionPlan {
   readonly k: number;
   /** 2^k. */
   readonly size: number;
-  /** Shapley weight by coalition size s = |S| (0 … k−1): s!(k−s−1)!/k! = 1 / (k · C(k−1, s)). */
-  readonly weights: Float64Array;
-  /** |S| for every mask. */
-  readonly sizes: Uint8Array;
+  /** Per mask S: the Shapley weight w(|S|) = |S|!(k−|S|−1)!/k! = 1 / (k · C(k−1, |S|)) (0 for the full set). */
+  readonly weight: Float64Array;
 }
 
 const plans = new Map<number, CoalitionPlan>();
@@ -30,13 +28,18 @@ export function coalitionPlan(k: number): CoalitionPlan {
   const cached = plans.get(k);
   if (cached !== undefined) return cached;
   const size = 2 ** k;
-  const weights = new Float64Array(Math.max(k, 1));
-  for (let s = 0; s < k; s++) weights[s] = 1 / (k * binomial(k - 1, s));
-  const sizes = new Uint8Array(size);
-  for (let m = 1; m < size; m++) sizes[m] = (sizes[m >> 1] ?? 0) + (m & 1);
-  const plan = { k, size, weights, sizes };
+  const w = Array.from({ length: k + 1 }, (_, s) => (s < k ? 1 / (k * binomial(k - 1, s)) : 0));
+  const weight = new Float64Array(size);
+  for (let m = 0; m < size; m++) weight[m] = w[popcountOf(m)] ?? 0;
+  const plan = { k, size, weight };
   plans.set(k, plan);
   return plan;
+}
+
+function popcountOf(m: number): number {
+  let c = 0;
+  for (let x = m; x !== 0; x &= x - 1) c++;
+  return c;
 }
 
 /**
@@ -51,27 +54,33 @@ export function coalitionRows(
   const cols = x.length;
   const size = 2 ** players.length;
   const rows = new Float64Array(size * cols);
-  for (let m = 0; m < size; m++) {
-    const at = m * cols;
-    rows.set(reference, at);
-    players.forEach((col, j) => {
-      if ((m >> j) & 1) rows[at + col] = x[col] ?? Number.NaN;
-    });
-  }
+  rows.set(reference, 0);
+  for (let filled = cols; filled < rows.length; filled *= 2)
+    rows.copyWithin(filled, 0, Math.min(filled, rows.length - filled));
+  players.forEach((col, j) => {
+    const value = x[col] ?? Number.NaN;
+    for (let m = 1 << j; m < size; m = (m + 1) | (1 << j)) rows[m * cols + col] = value;
+  });
   return rows;
 }
 
-/** Exact Shapley values of the game v (indexed by mask, length 2^k), one per player. */
+/**
+ * Exact Shapley values of the game v (indexed by mask, length 2^k), one per player. The masks without
+ * bit j are visited as (high part, low part) blocks, so each marginal v(S ∪ j) − v(S) is taken as a
+ * difference (a null player gets exactly 0).
+ */
 export function exactShapley(v: Float64Array, k: number): Float64Array {
-  const { size, weights, sizes } = coalitionPlan(k);
+  const { size, weight } = coalitionPlan(k);
   const phi = new Float64Array(k);
-  for (let m = 0; m < size; m++) {
-    const w = weights[sizes[m] ?? 0] ?? 0;
-    const base = v[m] ?? Number.NaN;
-    for (let j = 0; j < k; j++) {
-      if ((m >> j) & 1) continue;
-      phi[j] = (phi[j] ?? 0) + w * ((v[m | (1 << j)] ?? Number.NaN) - base);
+  for (let j = 0; j < k; j++) {
+    const bit = 1 << j;
+    let acc = 0;
+    for (let high = 0; high < size; high += bit << 1) {
+      for (let m = high; m < high + bit; m++) {
+        acc += (weight[m] ?? 0) * ((v[m | bit] ?? Number.NaN) - (v[m] ?? Number.NaN));
+      }
     }
+    phi[j] = acc;
   }
   return phi;
 }

@@ -41,7 +41,13 @@ const EPS = 1e-15;
 const clampP = (p: number): number => Math.min(1 - EPS, Math.max(EPS, p));
 
 const KINDS: Readonly<Record<ScaleKind, { forward: (y: number) => number; transform: string }>> = {
-  logit: { forward: (p) => Math.log(clampP(p) / (1 - clampP(p))), transform: 'ln(p / (1 − p))' },
+  logit: {
+    forward: (p) => {
+      const q = clampP(p);
+      return Math.log(q) - Math.log1p(-q);
+    },
+    transform: 'ln(p / (1 − p))',
+  },
   cloglog: { forward: (p) => Math.log(-Math.log1p(-clampP(p))), transform: 'ln(−ln(1 − p))' },
   sqrt: { forward: (y) => Math.sqrt(Math.max(0, y)), transform: '√y' },
   identity: { forward: (y) => y, transform: 'y' },
