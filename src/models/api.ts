@@ -24,7 +24,7 @@ function registryOf(source: RegistrySource): ModelRegistry {
 
 function modelOf(source: RegistrySource, id: string): LoadedModel {
   const model = registryOf(source).get(id);
-  if (model === undefined) throw notFound(`no model with id "${id}"`);
+  if (model === undefined) throw notFound(`no model with id "${id.slice(0, 64)}"`);
   return model;
 }
 
