@@ -19,7 +19,7 @@ function registryOf(source: RegistrySource): ModelRegistry {
   if (!('ready' in source)) return source;
   if (source.current !== undefined) return source.current;
   const why = source.error === undefined ? 'models are still loading' : 'the model registry failed to load';
-  throw new HttpError(503, { code: 'processing', diagnostics: why }, { 'Retry-After': '5' });
+  throw new HttpError(503, { code: 'transient', diagnostics: why }, { 'Retry-After': '5' });
 }
 
 function modelOf(source: RegistrySource, id: string): LoadedModel {

@@ -142,7 +142,7 @@ describe('readiness', () => {
         .send({ inputs: {} });
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('5');
-      expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'processing' }] });
+      expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'transient' }] });
     }
   });
 
