@@ -47,4 +47,8 @@ export class FailureThrottle {
 }
 
 const throttled = (retryAfter: number): HttpError =>
-  new HttpError(429, { code: 'throttled', diagnostics: 'Too many requests' }, { 'Retry-After': String(Math.max(1, retryAfter)) });
+  new HttpError(
+    429,
+    { code: 'throttled', diagnostics: 'Too many requests' },
+    { 'Retry-After': String(Math.max(1, retryAfter)) },
+  );

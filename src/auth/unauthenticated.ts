@@ -24,7 +24,12 @@ export function unauthenticatedLoopback(inner: Authenticator): Authenticator {
     async authenticate(authorization, audience): Promise<VerifiedCaller> {
       if (authorization !== undefined) return inner.authenticate(authorization, audience);
       counter += 1;
-      return { iss: UNAUTHENTICATED_CLIENT.iss, client: UNAUTHENTICATED_CLIENT, jti: `unauthenticated-${counter}`, unauthenticated: true };
+      return {
+        iss: UNAUTHENTICATED_CLIENT.iss,
+        client: UNAUTHENTICATED_CLIENT,
+        jti: `unauthenticated-${counter}`,
+        unauthenticated: true,
+      };
     },
     warm: () => inner.warm(),
     close: () => inner.close(),

@@ -12,6 +12,12 @@ export const SUMMARY_MAX = 139;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Length in Unicode code points (what a reader counts as characters, near enough). */
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
 const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 /** No `null`, `""`, `[]` or `{}` anywhere below `value` (optional fields are omitted instead). */
@@ -19,7 +25,9 @@ function findEmpty(value: unknown, path: string, out: string[]): void {
   if (value === null || value === '') out.push(`${path}: empty value (omit optional fields instead)`);
   else if (Array.isArray(value)) {
     if (value.length === 0) out.push(`${path}: empty array (omit optional fields instead)`);
-    value.forEach((v, i) => findEmpty(v, `${path}[${i}]`, out));
+    value.forEach((v, i) => {
+      findEmpty(v, `${path}[${i}]`, out);
+    });
   } else if (isObj(value)) {
     const entries = Object.entries(value);
     if (entries.length === 0) out.push(`${path}: empty object (omit optional fields instead)`);
@@ -28,7 +36,10 @@ function findEmpty(value: unknown, path: string, out: string[]): void {
 }
 
 function checkAction(a: unknown, path: string, out: string[]): void {
-  if (!isObj(a)) return void out.push(`${path}: must be an object`);
+  if (!isObj(a)) {
+    out.push(`${path}: must be an object`);
+    return;
+  }
   if (!['create', 'update', 'delete'].includes(a['type'] as string))
     out.push(`${path}.type: must be create|update|delete`);
   if (!nonEmptyString(a['description'])) out.push(`${path}.description: required (cds-resp-5)`);
@@ -39,7 +50,7 @@ function checkAction(a: unknown, path: string, out: string[]): void {
       out.push(`${path}.resource: delete uses resourceId, not resource (cds-resp-2)`);
   } else if (a['type'] === 'create' || a['type'] === 'update') {
     if (!isObj(a['resource']) || !nonEmptyString(a['resource']['resourceType']))
-      out.push(`${path}.resource: ${String(a['type'])} carries the whole resource`);
+      out.push(`${path}.resource: ${a['type']} carries the whole resource`);
   }
 }
 
@@ -49,7 +60,10 @@ function checkSuggestions(card: Obj, path: string, out: string[]): void {
     if (card['selectionBehavior'] !== undefined) out.push(`${path}.selectionBehavior: only with suggestions`);
     return;
   }
-  if (!Array.isArray(suggestions)) return void out.push(`${path}.suggestions: must be an array`);
+  if (!Array.isArray(suggestions)) {
+    out.push(`${path}.suggestions: must be an array`);
+    return;
+  }
   const behavior = card['selectionBehavior'];
   if (behavior !== 'at-most-one' && behavior !== 'any')
     out.push(`${path}.selectionBehavior: required with suggestions (cds-resp-6)`);
@@ -58,12 +72,19 @@ function checkSuggestions(card: Obj, path: string, out: string[]): void {
     out.push(`${path}.suggestions: at most one isRecommended with at-most-one (cds-resp-1)`);
   suggestions.forEach((s, i) => {
     const sp = `${path}.suggestions[${i}]`;
-    if (!isObj(s)) return void out.push(`${sp}: must be an object`);
+    if (!isObj(s)) {
+      out.push(`${sp}: must be an object`);
+      return;
+    }
     if (!nonEmptyString(s['label'])) out.push(`${sp}.label: required`);
     if (typeof s['uuid'] !== 'string' || !UUID.test(s['uuid'])) out.push(`${sp}.uuid: required UUID`);
     const actions = s['actions'];
     if (actions !== undefined && !Array.isArray(actions)) out.push(`${sp}.actions: must be an array`);
-    if (Array.isArray(actions)) actions.forEach((a, j) => checkAction(a, `${sp}.actions[${j}]`, out));
+    if (Array.isArray(actions)) {
+      actions.forEach((a, j) => {
+        checkAction(a, `${sp}.actions[${j}]`, out);
+      });
+    }
   });
 }
 
@@ -72,7 +93,10 @@ function checkLinksAndReasons(card: Obj, path: string, out: string[]): void {
   if (Array.isArray(links)) {
     links.forEach((l, i) => {
       const lp = `${path}.links[${i}]`;
-      if (!isObj(l)) return void out.push(`${lp}: must be an object`);
+      if (!isObj(l)) {
+        out.push(`${lp}: must be an object`);
+        return;
+      }
       if (!nonEmptyString(l['label'])) out.push(`${lp}.label: required`);
       if (typeof l['url'] !== 'string' || !ABSOLUTE_URL.test(l['url']))
         out.push(`${lp}.url: absolute URL required`);
@@ -92,12 +116,15 @@ function checkLinksAndReasons(card: Obj, path: string, out: string[]): void {
 }
 
 function checkCard(card: unknown, path: string, out: string[]): void {
-  if (!isObj(card)) return void out.push(`${path}: must be an object`);
+  if (!isObj(card)) {
+    out.push(`${path}: must be an object`);
+    return;
+  }
   if (typeof card['uuid'] !== 'string' || !UUID.test(card['uuid'])) out.push(`${path}.uuid: required UUID`);
   const summary = card['summary'];
   if (!nonEmptyString(summary)) out.push(`${path}.summary: required`);
-  else if ([...summary].length > SUMMARY_MAX)
-    out.push(`${path}.summary: ${[...summary].length} characters, limit ${SUMMARY_MAX}`);
+  else if (codePoints(summary) > SUMMARY_MAX)
+    out.push(`${path}.summary: ${codePoints(summary)} characters, limit ${SUMMARY_MAX}`);
   if (!['info', 'warning', 'critical'].includes(card['indicator'] as string))
     out.push(`${path}.indicator: must be info|warning|critical`);
   const source = card['source'];
@@ -126,7 +153,9 @@ export function responseViolations(response: unknown): string[] {
   if (systemActions !== undefined) {
     if (!Array.isArray(systemActions)) out.push('systemActions: must be an array');
     else {
-      systemActions.forEach((a, i) => checkAction(a, `systemActions[${i}]`, out));
+      systemActions.forEach((a, i) => {
+        checkAction(a, `systemActions[${i}]`, out);
+      });
       findEmpty(systemActions, 'systemActions', out);
     }
   }

@@ -68,7 +68,8 @@ export function draftOrderIndex(draftOrders: Bundle): Map<string, BundleEntry['r
 function checkDraftOrders(draftOrders: Bundle, selections: readonly string[] | undefined): void {
   (draftOrders.entry ?? []).forEach((e, i) => {
     // DSTU2 clients (the sandbox's default server) send MedicationOrder; Augur speaks R4 only.
-    if ((e.resource?.resourceType as string | undefined) === 'MedicationOrder') {
+    const type: string | undefined = e.resource?.resourceType;
+    if (type === 'MedicationOrder') {
       throw new HttpError(400, {
         code: 'not-supported',
         diagnostics: `context.draftOrders.entry[${i}]: MedicationOrder is a DSTU2 resource; send an R4 MedicationRequest`,

@@ -96,7 +96,7 @@ export interface Card {
   links?: Link[];
 }
 
-export interface SystemAction extends Action {}
+export type SystemAction = Action;
 
 export interface CdsResponse {
   cards: Card[];

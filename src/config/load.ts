@@ -85,7 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     try {
       text = readFileSync(e.AUGUR_CONFIG, 'utf8');
     } catch (err) {
-      throw new ConfigError(`AUGUR_CONFIG: cannot read ${e.AUGUR_CONFIG}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw new ConfigError(
+        `AUGUR_CONFIG: cannot read ${e.AUGUR_CONFIG}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
     }
     raw = parseConfigText(text, e.AUGUR_CONFIG);
   } else {

@@ -34,7 +34,7 @@ export function errorHandler(log: Logger) {
       return;
     }
     reqLog.error(
-      { ...errorFields(err), route: req.route ? String((req.route as { path: string }).path) : 'unknown' },
+      { ...errorFields(err), route: req.route ? (req.route as { path: string }).path : 'unknown' },
       'unexpected error',
     );
     if (res.headersSent) return void res.end();

@@ -34,7 +34,8 @@ export const LOG_FIELDS = new Set([
 function allowlisted(obj: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
-    if (LOG_FIELDS.has(k) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) out[k] = v;
+    if (LOG_FIELDS.has(k) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'))
+      out[k] = v;
   }
   return out;
 }

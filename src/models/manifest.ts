@@ -24,7 +24,11 @@ const MissingPolicy = z.discriminatedUnion('policy', [
   z.object({ policy: z.literal('refuse') }).strict(),
   /** A documented default, always flagged `defaulted` in the result. */
   z
-    .object({ policy: z.literal('default'), value: z.union([z.number(), z.boolean(), z.string()]), reason: z.string().min(1) })
+    .object({
+      policy: z.literal('default'),
+      value: z.union([z.number(), z.boolean(), z.string()]),
+      reason: z.string().min(1),
+    })
     .strict(),
   /** The model itself handles absence (e.g. PREVENT's missing-UACR term); flagged `missing`. */
   z.object({ policy: z.literal('model-handles'), reason: z.string().min(1) }).strict(),
@@ -44,7 +48,10 @@ export const InputSpec = z
     fhir: FhirBinding,
   })
   .strict()
-  .refine((i) => (i.type === 'enum') === (i.values !== undefined), 'enum inputs (and only they) list "values"')
+  .refine(
+    (i) => (i.type === 'enum') === (i.values !== undefined),
+    'enum inputs (and only they) list "values"',
+  )
   .refine((i) => i.type !== 'number' || i.unit !== undefined, 'number inputs need a "unit"');
 export type InputSpec = z.infer<typeof InputSpec>;
 
@@ -98,7 +105,9 @@ export const ModelManifest = z
         method: z.string().min(1),
         data: z.string().min(1),
         validation: z.string().min(1),
-        metrics: z.array(z.object({ name: z.string(), value: z.number(), dataset: z.string() }).strict()).default([]),
+        metrics: z
+          .array(z.object({ name: z.string(), value: z.number(), dataset: z.string() }).strict())
+          .default([]),
       })
       .strict(),
     inputs: z.array(InputSpec).min(1),

@@ -75,7 +75,7 @@ const mutated = fc
     fc.boolean(),
   )
   .map(([body, path, value, remove]) => {
-    const copy = structuredClone(body) as Record<string, unknown>;
+    const copy = structuredClone<Record<string, unknown>>(body);
     let node: Record<string, unknown> = copy;
     const keys = path.length === 0 ? ['context'] : path;
     for (const [i, k] of keys.entries()) {
@@ -83,7 +83,7 @@ const mutated = fc
       const key =
         existing.length > 0 && i < keys.length - 1 ? (existing[k.length % existing.length] as string) : k;
       if (i === keys.length - 1) {
-        if (remove) delete node[key];
+        if (remove) Reflect.deleteProperty(node, key);
         else node[key] = structuredClone(value);
       } else if (typeof node[key] === 'object' && node[key] !== null)
         node = node[key] as Record<string, unknown>;
