@@ -43,7 +43,9 @@ export function aDraftMedicationRequest(id: string, patientId = 'p1', rxnorm = '
     status: 'draft',
     intent: 'order',
     subject: { reference: `Patient/${patientId}` },
-    medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: rxnorm }] },
+    medicationCodeableConcept: {
+      coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: rxnorm }],
+    },
   };
 }
 
@@ -53,11 +55,19 @@ export function anOrderRequest(
   selections: string[] | undefined,
   o: HookRequestOptions = {},
 ): Record<string, unknown> {
-  const draftOrders: Bundle = { resourceType: 'Bundle', type: 'collection', entry: orders.map((resource) => ({ resource })) };
+  const draftOrders: Bundle = {
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: orders.map((resource) => ({ resource })),
+  };
   const base = aPatientViewRequest(o);
   return {
     ...base,
     hook,
-    context: { ...(base['context'] as object), draftOrders, ...(selections === undefined ? {} : { selections }) },
+    context: {
+      ...(base['context'] as object),
+      draftOrders,
+      ...(selections === undefined ? {} : { selections }),
+    },
   };
 }

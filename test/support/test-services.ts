@@ -38,13 +38,20 @@ export const testPatientView: CdsService = {
     description: 'Test-only service: reports what prefetch it received.',
     prefetch: {
       patient: { query: 'Patient/{{context.patientId}}', required: true, onMissing: 'fail' },
-      conditions: { query: 'Condition?patient={{context.patientId}}', required: false, onMissing: 'omit', allPages: true },
+      conditions: {
+        query: 'Condition?patient={{context.patientId}}',
+        required: false,
+        onMissing: 'omit',
+        allPages: true,
+      },
     },
   },
   handle(ctx: ServiceContext) {
     const p = ctx.prefetch;
     const detail = `patient: ${describe(p['patient'])}; conditions: ${describe(p['conditions'])}`;
-    return Promise.resolve({ cards: [{ card: card('Protocol test card', detail), key: 'test:seen', models: ['test-model@1.0.0'] }] });
+    return Promise.resolve({
+      cards: [{ card: card('Protocol test card', detail), key: 'test:seen', models: ['test-model@1.0.0'] }],
+    });
   },
 };
 
@@ -59,7 +66,13 @@ export const testOrderSelect: CdsService = {
   handle(ctx: ServiceContext) {
     const selections = (ctx.request.context as { selections: string[] }).selections;
     return Promise.resolve({
-      cards: [{ card: card(`Selected ${selections.length} order(s)`, selections.join(', ')), key: 'test:selected', orderRefs: selections }],
+      cards: [
+        {
+          card: card(`Selected ${selections.length} order(s)`, selections.join(', ')),
+          key: 'test:selected',
+          orderRefs: selections,
+        },
+      ],
     });
   },
 };
@@ -77,11 +90,27 @@ export const testOrderSign: CdsService = {
 
 /** A service whose card breaks the spec (summary too long, suggestions without selectionBehavior). */
 export const brokenCardService: CdsService = {
-  definition: { id: 'test-broken-card', hook: 'patient-view', title: 'Broken', description: 'Emits an invalid card.', prefetch: {} },
+  definition: {
+    id: 'test-broken-card',
+    hook: 'patient-view',
+    title: 'Broken',
+    description: 'Emits an invalid card.',
+    prefetch: {},
+  },
   handle: () =>
     Promise.resolve({
-      cards: [{ card: { ...card('x'.repeat(140), 'd'), suggestions: [{ label: 'Do it', uuid: randomUUID() }] }, key: 'test:broken' }],
+      cards: [
+        {
+          card: { ...card('x'.repeat(140), 'd'), suggestions: [{ label: 'Do it', uuid: randomUUID() }] },
+          key: 'test:broken',
+        },
+      ],
     }),
 };
 
-export const TEST_SERVICES: readonly CdsService[] = [testPatientView, testOrderSelect, testOrderSign, brokenCardService];
+export const TEST_SERVICES: readonly CdsService[] = [
+  testPatientView,
+  testOrderSelect,
+  testOrderSign,
+  brokenCardService,
+];
