@@ -113,3 +113,23 @@ describe('health and readiness', () => {
     expect((res.body as { resourceType: string }).resourceType).toBe('OperationOutcome');
   });
 });
+
+describe('per-IP throttle for failed authentication', () => {
+  it('answers 429 with Retry-After before any JWT work once an IP exceeds its failures', async () => {
+    const small = await startTestApp({ file: { limits: { unauthenticatedPerIpPerMinute: 3 } } });
+    try {
+      for (let i = 0; i < 3; i++)
+        await request(small.app).post('/cds-services/test-patient-view').send({}).expect(401);
+      await request(small.app).post('/cds-services/test-patient-view').send({}).expect(401); // the 4th failure is counted…
+      const res = await request(small.app)
+        .post('/cds-services/test-patient-view')
+        .set('Authorization', `Bearer ${await small.token('/cds-services/test-patient-view')}`)
+        .send({})
+        .expect(429); // …and from then on even a valid token is not looked at
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      expect((res.body as { resourceType: string }).resourceType).toBe('OperationOutcome');
+    } finally {
+      await small.close();
+    }
+  });
+});
