@@ -66,7 +66,7 @@ async function main(): Promise<void> {
 
   readiness.waitFor('models');
   const models = startModelRegistry({
-    dirs: modelDirs(process.env),
+    dirs: modelDirs({ AUGUR_MODELS_DIR: config.env.AUGUR_MODELS_DIR }),
     onBroken: config.env.AUGUR_ON_BROKEN_MODEL,
     log,
   });

@@ -4,7 +4,7 @@
  */
 import type { TrainOptions } from './mlp.js';
 import { mlpPredict, trainMlp } from './mlp.js';
-import { mulberry32 } from './prng.js';
+import { mulberry32 } from '../../src/models/explain/prng.js';
 
 /** Fold index (0 … k−1) for each of n rows: a seeded Fisher–Yates shuffle dealt round-robin. */
 export function foldsOf(n: number, k: number, seed: number): number[] {

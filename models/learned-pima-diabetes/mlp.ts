@@ -4,7 +4,7 @@
  * Glorot-uniform initialisation from a seeded PRNG, a fixed number of epochs. Every operation runs in a
  * fixed order on float64, so the same data and options always give bit-identical weights.
  */
-import { mulberry32 } from './prng.js';
+import { mulberry32 } from '../../src/models/explain/prng.js';
 
 export interface Mlp {
   /** Standardisation: z = (x − mean) / sd, column-wise (baked into the ONNX graph as Sub/Div). */

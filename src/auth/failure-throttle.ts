@@ -1,6 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { HttpError } from '../http/errors.js';
-import type { RateLimiter } from './rate-limit.js';
+import { throttled, type RateLimiter } from './rate-limit.js';
 
 const MAX_TRACKED = 10_000;
 
@@ -24,7 +23,7 @@ export class FailureThrottle {
     const until = this.#blockedUntil.get(req.ip ?? 'unknown');
     const now = this.now();
     if (until !== undefined && until > now) {
-      next(throttled(Math.ceil((until - now) / 1000)));
+      next(throttled((until - now) / 1000));
       return;
     }
     next();
@@ -45,10 +44,3 @@ export class FailureThrottle {
     if (this.#blockedUntil.size >= MAX_TRACKED) this.#blockedUntil.clear();
   }
 }
-
-const throttled = (retryAfter: number): HttpError =>
-  new HttpError(
-    429,
-    { code: 'throttled', diagnostics: 'Too many requests' },
-    { 'Retry-After': String(Math.max(1, retryAfter)) },
-  );

@@ -4,6 +4,8 @@
  * and the size, so a misbehaving EHR endpoint cannot stall or exhaust the service.
  */
 
+import { readCapped } from '../http/response-body.js';
+
 /** Fetches one JWKS document and returns its parsed JSON (shape checked by the caller). */
 export type FetchJwks = (url: string) => Promise<unknown>;
 
@@ -25,34 +27,10 @@ export function createJwksFetcher(options: JwksFetcherOptions = {}): FetchJwks {
       await res.body?.cancel();
       throw new Error(`JWKS endpoint answered ${res.status}`);
     }
-    const text = await readCapped(res, maxBytes);
+    const text = await readCapped(res, maxBytes, () => new Error('JWKS too large'));
     return JSON.parse(text) as unknown;
   };
 }
 
 /** The fetcher used when none is injected. */
 export const defaultFetchJwks: FetchJwks = createJwksFetcher();
-
-async function readCapped(res: Response, maxBytes: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) {
-    await res.body?.cancel();
-    throw new Error('JWKS too large');
-  }
-  if (res.body === null) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  // Content-Length can be absent (chunked) or wrong, so count what actually arrives.
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new Error('JWKS too large');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}

@@ -2,7 +2,6 @@
  * Fixed-window rate limiting (one window per clock minute): per client IP before any JWT work, and per
  * issuer+tenant after authentication, so one noisy tenant cannot starve the others.
  */
-import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { HttpError } from '../http/errors.js';
@@ -122,30 +121,13 @@ function errorType(err: unknown): string {
   return err instanceof Error ? err.name : typeof err;
 }
 
-function throttled(retryAfterSeconds: number): HttpError {
+/** The one 429: an OperationOutcome and a Retry-After of at least one second. */
+export function throttled(retryAfterSeconds: number): HttpError {
   return new HttpError(
     429,
     { code: 'throttled', diagnostics: 'Too many requests' },
-    { 'Retry-After': String(retryAfterSeconds) },
+    { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   );
-}
-
-/**
- * Express middleware limiting requests per client IP. Mount it before anything that parses or verifies
- * a JWT, so a flood of junk tokens costs one counter increment each. Behind a proxy, set express's
- * `trust proxy` so `req.ip` is the client's address.
- */
-export function rateLimitUnauthenticated(limiter: RateLimiter, perMinute: number): RequestHandler {
-  return (req, _res, next) => {
-    limiter.hit(`ip:${req.ip ?? 'unknown'}`, perMinute).then(
-      (d) => {
-        next(d.allowed ? undefined : throttled(d.retryAfterSeconds));
-      },
-      (err: unknown) => {
-        next(err);
-      },
-    );
-  };
 }
 
 /** Throws a 429 with Retry-After when the caller's issuer+tenant is over `perMinute`. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TrustedClient } from '../config/schema.js';
 import type { Authenticator, VerifiedCaller } from './types.js';
 
@@ -11,8 +12,6 @@ export const UNAUTHENTICATED_CLIENT: TrustedClient = {
   refetchNullPrefetch: false,
 };
 
-let counter = 0;
-
 /**
  * Wraps the real authenticator for the explicit, loopback-only unauthenticated mode (for people trying
  * Augur with curl): a call with no Authorization header is accepted as the unauthenticated pseudo-client;
@@ -23,11 +22,10 @@ export function unauthenticatedLoopback(inner: Authenticator): Authenticator {
   return {
     async authenticate(authorization, audience): Promise<VerifiedCaller> {
       if (authorization !== undefined) return inner.authenticate(authorization, audience);
-      counter += 1;
       return {
         iss: UNAUTHENTICATED_CLIENT.iss,
         client: UNAUTHENTICATED_CLIENT,
-        jti: `unauthenticated-${counter}`,
+        jti: `unauthenticated-${randomUUID()}`,
         unauthenticated: true,
       };
     },

@@ -33,6 +33,7 @@ export async function invokeService(
 ): Promise<CdsResponse> {
   const { config } = deps;
   const def = service.definition;
+  const now = deps.now();
   const request = validateHookRequest(body, def.hook);
   audit.subject({
     userRef: request.context.userId,
@@ -62,7 +63,7 @@ export async function invokeService(
     ...(client === undefined ? {} : { client }),
     refetchNull: caller.client.refetchNullPrefetch,
     limits: config.limits,
-    now: deps.now(),
+    now,
     log,
     onForeignPatient: audit.patientMismatch,
   });
@@ -76,12 +77,12 @@ export async function invokeService(
     },
     store: deps.store,
     log,
-    now: deps.now(),
+    now,
     signal: deadline,
   });
   const response = toWire(result);
   if (config.assertResponses) assertResponse(response);
-  await deps.store.recordCardsShown(cardHistory(result, request, def.id, caller, deps.now()));
+  await deps.store.recordCardsShown(cardHistory(result, request, def.id, caller, now));
   audit.models([...new Set(result.cards.flatMap((c) => c.models ?? []))]);
   return response;
 }

@@ -1,4 +1,7 @@
 import { notFound } from '../http/errors.js';
+
+/** A caller-supplied service id made safe to echo or store: service-id characters only, at most 64. */
+export const safeServiceId = (id: string): string => id.replace(/[^A-Za-z0-9._-]/g, '?').slice(0, 64);
 import type { CdsService, ServiceDefinition } from './service.js';
 
 /**
@@ -27,8 +30,7 @@ export class ServiceRegistry {
   /** The service, or 404 with an OperationOutcome. */
   get(id: string): CdsService {
     const s = this.#services.get(id);
-    if (s === undefined)
-      throw notFound(`No CDS service "${id.replace(/[^A-Za-z0-9._-]/g, '?').slice(0, 64)}"`);
+    if (s === undefined) throw notFound(`No CDS service "${safeServiceId(id)}"`);
     return s;
   }
 }

@@ -13,7 +13,7 @@ import { readJsonBody } from '../http/json-body.js';
 import { writeAudit } from '../audit/audit.js';
 import { CallAudit } from '../audit/call-audit.js';
 import type { FeedbackRecord } from '../store/types.js';
-import { discoveryEntry, type ServiceRegistry } from './registry.js';
+import { discoveryEntry, safeServiceId, type ServiceRegistry } from './registry.js';
 import { invokeService, type InvokeDeps } from './invoke.js';
 import { validateFeedback } from './feedback-schema.js';
 import type { FeedbackItem } from './types.js';
@@ -61,9 +61,8 @@ async function auditedCall<T>(
   work: (caller: VerifiedCaller, audit: CallAudit) => Promise<T>,
 ): Promise<T> {
   const caller = await authenticate(deps, req, res);
-  // The id is caller-supplied: keep the audit column to the characters a service id can have.
-  const serviceId = req.params.id.replace(/[^A-Za-z0-9._-]/g, '?').slice(0, 64);
-  const audit = new CallAudit(type, requestId(res), serviceId, caller);
+  // The id is caller-supplied (an unknown service is audited too): store only service-id characters.
+  const audit = new CallAudit(type, requestId(res), safeServiceId(req.params.id), caller);
   let status = 500;
   try {
     const result = await work(caller, audit);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { fieldPath } from '../validation/field-path.js';
 import { EnvSchema, FileConfigSchema, type Config, type FileConfig } from './schema.js';
 
 /** The cds-hooks sandbox (https://sandbox.cds-hooks.org) signs ES384 JWTs with this published key set. */
@@ -14,12 +15,7 @@ export class ConfigError extends Error {
 }
 
 function describeIssues(where: string, error: z.ZodError): string {
-  return error.issues
-    .map((i) => {
-      const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-      return `${where}: ${path.replace(/^\./, '') || '(root)'}: ${i.message}`;
-    })
-    .join('\n');
+  return error.issues.map((i) => `${where}: ${fieldPath(i.path) || '(root)'}: ${i.message}`).join('\n');
 }
 
 /**

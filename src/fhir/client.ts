@@ -1,7 +1,7 @@
 /**
  * Augur's one outbound HTTP client for FHIR servers.
  *
- * Why not fhirclient (`smart-on-fhir/client-js` 2.6, already a dependency for the SMART side app)?
+ * Why not fhirclient (`smart-on-fhir/client-js` 2.6, chosen for the SMART side app)?
  * Its server-side client was checked against what a CDS service calling an EHR's FHIR server needs:
  * - Paging: `request(url, { pageLimit })` follows `Bundle.link[next]` to whatever absolute URL the server
  *   names and attaches the `Authorization` header to every request, so a hostile or misconfigured
@@ -18,7 +18,7 @@
 import type { FhirResource } from 'fhir/r4.js';
 import type { Logger } from 'pino';
 import type { Limits } from '../config/schema.js';
-import { readCapped } from './body.js';
+import { readCapped } from '../http/response-body.js';
 import { entryResources, isBundle, nextLink } from './bundle.js';
 import { FhirFetchError } from './errors.js';
 import { isUnderBase, parseBaseUrl, relativeQuery, resolveUrl } from './urls.js';
@@ -134,7 +134,7 @@ async function parseResponse(response: Response, maxBytes: number): Promise<Fhir
     await response.body?.cancel().catch(() => undefined);
     throw new FhirFetchError('http', response.status);
   }
-  const text = await readCapped(response, maxBytes);
+  const text = await readCapped(response, maxBytes, () => new FhirFetchError('too-large'));
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

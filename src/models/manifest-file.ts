@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { fieldPath } from '../validation/field-path.js';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { HttpError } from '../http/errors.js';
@@ -30,11 +31,8 @@ export interface ReadManifest {
 }
 
 /** `inputs[2].range.min`, with the input's name when the path starts at an input. */
-function fieldPath(raw: unknown, path: readonly PropertyKey[]): string {
-  const text = path
-    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-    .join('')
-    .replace(/^\./, '');
+function namedFieldPath(raw: unknown, path: readonly PropertyKey[]): string {
+  const text = fieldPath(path);
   const [top, index] = path;
   if ((top === 'inputs' || top === 'outputs') && typeof index === 'number') {
     const list = (raw as Record<string, unknown> | null)?.[top];
@@ -45,7 +43,7 @@ function fieldPath(raw: unknown, path: readonly PropertyKey[]): string {
 }
 
 function describe(raw: unknown, error: z.ZodError): string {
-  return error.issues.map((i) => `${fieldPath(raw, i.path)}: ${i.message}`).join('; ');
+  return error.issues.map((i) => `${namedFieldPath(raw, i.path)}: ${i.message}`).join('; ');
 }
 
 function parse(file: string): unknown {

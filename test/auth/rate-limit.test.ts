@@ -1,4 +1,4 @@
-/** Rate limiting: in-memory and Redis limiters, the per-IP middleware and the per-issuer/tenant check. */
+/** Rate limiting: in-memory and Redis limiters, the per-IP failure throttle and the per-issuer/tenant check. */
 import express, { type ErrorRequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkIssuerRate,
   MemoryRateLimiter,
-  rateLimitUnauthenticated,
   RedisRateLimiter,
   type RateLimiter,
 } from '../../src/auth/rate-limit.js';
 import type { VerifiedCaller } from '../../src/auth/types.js';
+import { FailureThrottle } from '../../src/auth/failure-throttle.js';
 import { HttpError } from '../../src/http/errors.js';
 import { testLogger } from '../support/logs.js';
 import { cleanupRedis, connectRedis, deadRedis, testPrefix } from './redis.js';
@@ -92,25 +92,28 @@ const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   res.status(e.status).set(e.headers).json(e.outcome);
 };
 
-describe('rateLimitUnauthenticated middleware', () => {
-  it('answers 429 with Retry-After before any JWT work runs', async () => {
-    let jwtWork = 0;
+describe('FailureThrottle (per-IP limit on failed authentication)', () => {
+  it('lets requests through until an IP exceeds its failures, then answers 429 with Retry-After', async () => {
+    const clock = { ms: MINUTE_START };
+    const throttle = new FailureThrottle(new MemoryRateLimiter({ now: () => clock.ms }), 2, () => clock.ms);
     const app = express();
-    app.use(rateLimitUnauthenticated(new MemoryRateLimiter(), 2));
-    app.post('/cds-services/x', (_req, res) => {
-      jwtWork++;
-      res.status(401).end();
+    app.post('/cds-services/x', throttle.guard, (req, res) => {
+      void throttle.failed(req.ip).then(() => res.status(401).end());
     });
     app.use(errorHandler);
-    for (let i = 0; i < 2; i++) await request(app).post('/cds-services/x').expect(401);
+    for (let i = 0; i < 3; i++) await request(app).post('/cds-services/x').expect(401);
     const res = await request(app).post('/cds-services/x').expect(429);
-    expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
+    const retryAfter = Number(res.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
     expect(res.body).toEqual({
       resourceType: 'OperationOutcome',
       issue: [{ severity: 'error', code: 'throttled', diagnostics: 'Too many requests' }],
     });
-    expect(jwtWork).toBe(2);
+    clock.ms += retryAfter * 1000 - 1000;
+    await request(app).post('/cds-services/x').expect(429); // still inside the window
+    clock.ms += 1000;
+    await request(app).post('/cds-services/x').expect(401); // the window has ended
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/models/evaluate.js';
 import { additiveScale } from '../../src/models/explain/scales.js';
 import { shapley, type ShapleyOptions } from '../../src/models/explain/shapley.js';
-import { mulberry32 } from '../../src/models/explain/sampled.js';
+import { mulberry32 } from '../../src/models/explain/prng.js';
 import type { BatchRun } from '../../src/models/types.js';
 import { BYO, bruteForceShapley, fixture, model } from './helpers.js';
 

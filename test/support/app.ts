@@ -17,7 +17,7 @@ import { Readiness } from '../../src/http/readiness.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import type { CdsService } from '../../src/cds/service.js';
-import { startEhr, type Ehr } from './ehr-signer.js';
+import { startEhr, type Ehr, type SignOptions } from './ehr-signer.js';
 import { testLogger } from './logs.js';
 import { TEST_SERVICES } from './test-services.js';
 
@@ -30,10 +30,7 @@ export interface TestApp {
   store: Store;
   readiness: Readiness;
   /** A signed JWT for the given path under the public base, e.g. `/cds-services/test-patient-view`. */
-  token(
-    path: string,
-    overrides?: Parameters<Ehr['sign']>[0] extends infer S ? Partial<S> : never,
-  ): Promise<string>;
+  token(path: string, overrides?: Partial<SignOptions>): Promise<string>;
   close(): Promise<void>;
 }
 

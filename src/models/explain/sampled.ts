@@ -9,17 +9,7 @@
  * intermediate prefixes (sizes 1 … k−1).
  */
 
-/** Mulberry32: a small, well-known 32-bit PRNG; deterministic for a seed. Returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './prng.js';
 
 /** `count` permutations of 0 … k−1 (count rounded up to even: antithetic pairs), Fisher–Yates. */
 export function samplePermutations(k: number, count: number, seed: number): Int32Array[] {
