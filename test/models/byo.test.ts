@@ -1,6 +1,6 @@
 /**
  * Bring your own model: an ONNX file produced by a real external tool (PyTorch's torch.onnx.export,
- * models/byo-example/export.py) loads, reproduces PyTorch's own outputs in onnxruntime, and a site
+ * test/fixtures/models/byo-example/export.py) loads, reproduces PyTorch's own outputs in onnxruntime, and a site
  * folder named by AUGUR_MODELS_DIR is served exactly like the built-ins.
  */
 import { readFileSync } from 'node:fs';

@@ -11,7 +11,7 @@ import type { LoadedModel } from '../../src/models/types.js';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 export const FIXTURES = join(REPO, 'test', 'fixtures', 'models');
-export const BYO = join(REPO, 'models', 'byo-example');
+export const BYO = join(REPO, 'test', 'fixtures', 'models', 'byo-example');
 export const fixture = (name: string): string => join(FIXTURES, name);
 
 const temps: string[] = [];
