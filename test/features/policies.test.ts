@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { extractInputs } from '../../src/features/extract.js';
-import { FLAGS } from '../../src/features/types.js';
 import type { InputSpec } from '../../src/models/manifest.js';
 import { ctx, spec, TC_SPEC } from './helpers.js';
 
@@ -71,17 +70,4 @@ describe('bindings to unknown value sets', () => {
     const s = spec({ source: 'condition', valueSet: 'condition-nope' }, { name: 'c', type: 'boolean' });
     expect(() => extractInputs([s], [], ctx())).toThrow(/condition-nope/);
   });
-});
-
-it('exports the flag vocabulary', () => {
-  expect(FLAGS).toEqual([
-    'missing',
-    'stale',
-    'out-of-range',
-    'unit-unknown',
-    'defaulted',
-    'derived',
-    'matched-by-text',
-    'uninterpretable',
-  ]);
 });
