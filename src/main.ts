@@ -17,6 +17,8 @@ import { Readiness } from './http/readiness.js';
 import { createApp } from './app.js';
 import { modelDirs, startModelRegistry } from './models/startup.js';
 import { modelsRouter } from './models/api.js';
+import { clinicalServices } from './services/index.js';
+import { serviceDeps } from './services/deps.js';
 import type { Logger } from 'pino';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
     store,
     authenticator,
     limiter,
-    services: [],
+    services: clinicalServices(serviceDeps(config, models)),
     readiness,
     log,
     routers: [modelsRouter(models)],

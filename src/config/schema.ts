@@ -102,6 +102,30 @@ export const FileConfigSchema = z
     smartLaunchUrl: httpUrl.optional(),
     /** Per-service switches, by service id. */
     services: z.record(z.string(), z.object({ enabled: z.boolean() }).strict()).default({}),
+    /** Card policy: alert-fatigue suppression, per-card switches, how long results stay retrievable. */
+    cards: z
+      .object({
+        /** Days an overridden card stays silent for the same patient while its band is unchanged. */
+        overrideSuppressionDays: z.number().int().min(0).max(3650).default(30),
+        /** Card ids (as in `cards/*.json`) a site switches off, e.g. `cv-statin-suggestion`. */
+        disabled: z.array(z.string().min(1)).default([]),
+        /** Hours the result behind a card can be opened from the side app. */
+        resultTtlHours: z
+          .number()
+          .positive()
+          .max(24 * 90)
+          .default(24),
+      })
+      .strict()
+      .default({ overrideSuppressionDays: 30, disabled: [], resultTtlHours: 24 }),
+    /**
+     * Site settings models read (`"source": "setting"` inputs), e.g. `{"kfre-region": "north-america"}`.
+     * Documented in each model's README. KFRE's region defaults to North America (the original
+     * calibration, Tangri 2011); sites elsewhere set `"kfre-region": "other"` (Tangri 2016).
+     */
+    modelSettings: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .default({ 'kfre-region': 'north_america' }),
     limits: LimitsSchema.default(LimitsSchema.parse({})),
   })
   .strict();

@@ -10,17 +10,8 @@ import { Router, type Request } from 'express';
 import { HttpError, badRequest, notFound } from '../http/errors.js';
 import { modelCard } from './card.js';
 import { evaluate } from './evaluate.js';
-import type { ModelRegistryHandle } from './startup.js';
-import type { LoadedModel, ModelRegistry } from './types.js';
-
-type RegistrySource = ModelRegistry | ModelRegistryHandle;
-
-function registryOf(source: RegistrySource): ModelRegistry {
-  if (!('ready' in source)) return source;
-  if (source.current !== undefined) return source.current;
-  const why = source.error === undefined ? 'models are still loading' : 'the model registry failed to load';
-  throw new HttpError(503, { code: 'transient', diagnostics: why }, { 'Retry-After': '5' });
-}
+import { currentRegistry as registryOf, type RegistrySource } from './startup.js';
+import type { LoadedModel } from './types.js';
 
 function modelOf(source: RegistrySource, id: string): LoadedModel {
   const model = registryOf(source).get(id);

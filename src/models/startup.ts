@@ -2,16 +2,15 @@
  * Start-up wiring for the registry: which folders to load (built-ins plus `AUGUR_MODELS_DIR`) and a
  * readiness handle, so the app can answer 503 until every package is loaded and checked.
  */
-import { existsSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
+import { HttpError } from '../http/errors.js';
+import { repoRoot } from '../config/paths.js';
 import { loadModelRegistry, type LoadModelRegistryOptions } from './registry.js';
 import type { ModelRegistry } from './types.js';
 
 /** The repository's `models/` folder (found from this file, in src/ or in dist/). */
 export function builtInModelsDir(from: string = import.meta.dirname): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'models');
+  return join(repoRoot(from), 'models');
 }
 
 /**
@@ -62,4 +61,14 @@ export function startModelRegistry(options: LoadModelRegistryOptions): ModelRegi
     },
     loaded,
   };
+}
+
+export type RegistrySource = ModelRegistry | ModelRegistryHandle;
+
+/** The loaded registry; while loading (or after a failed load) an HttpError 503 with Retry-After. */
+export function currentRegistry(source: RegistrySource): ModelRegistry {
+  if (!('ready' in source)) return source;
+  if (source.current !== undefined) return source.current;
+  const why = source.error === undefined ? 'models are still loading' : 'the model registry failed to load';
+  throw new HttpError(503, { code: 'transient', diagnostics: why }, { 'Retry-After': '5' });
 }

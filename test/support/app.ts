@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Express } from 'express';
+import type { Express, Router } from 'express';
 import { createApp } from '../../src/app.js';
 import { validateFileConfig } from '../../src/config/load.js';
 import { EnvSchema, type Config, type TrustedClient } from '../../src/config/schema.js';
@@ -37,7 +37,10 @@ export interface TestApp {
 export interface TestAppOptions {
   file?: Record<string, unknown>;
   client?: Partial<TrustedClient>;
-  services?: readonly CdsService[];
+  /** Services to register; a function receives the validated config (to build service deps from it). */
+  services?: readonly CdsService[] | ((config: Config) => readonly CdsService[]);
+  /** Extra routers (e.g. the results API), built from the validated config and the store. */
+  routers?: (config: Config, store: Store) => Router[];
   unauthenticated?: boolean;
 }
 
@@ -72,9 +75,10 @@ export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     store,
     authenticator,
     limiter,
-    services: o.services ?? TEST_SERVICES,
+    services: typeof o.services === 'function' ? o.services(config) : (o.services ?? TEST_SERVICES),
     readiness,
     log,
+    ...(o.routers === undefined ? {} : { routers: o.routers(config, store) }),
   });
   return {
     app,

@@ -1,0 +1,50 @@
+/**
+ * The result behind a card, stored for the side app and the audit trail under an opaque, expiring id.
+ * The id is the only thing the card's `appContext` carries. The payload holds identifiers, numbers and
+ * provenance (input values, dates, source references) — never tokens, names or birth dates.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../store/types.js';
+import type { ModelRun } from './run-model.js';
+
+export interface Citation {
+  text: string;
+  url?: string | undefined;
+  doi?: string | undefined;
+}
+
+export const RESULT_PAYLOAD_VERSION = 1;
+
+export interface ResultPayload {
+  version: typeof RESULT_PAYLOAD_VERSION;
+  serviceId: string;
+  /** The card this result stands behind (when one was shown). */
+  card?: { key: string; summary: string; indicator: string; band?: string };
+  computedAt: string;
+  runs: ModelRun[];
+  /** Service-specific findings (e.g. pharmacogenomic gene → phenotype → recommendation chains). */
+  findings?: unknown;
+}
+
+/** 128 random bits, URL-safe: unguessable, and meaningless outside Augur. */
+export function newResultId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export async function saveResult(
+  store: Store,
+  entry: { patientRef: string; payload: ResultPayload },
+  now: Date,
+  ttlMs: number,
+): Promise<string> {
+  const id = newResultId();
+  await store.putResult({
+    id,
+    patientRef: entry.patientRef,
+    serviceId: entry.payload.serviceId,
+    payload: entry.payload,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + ttlMs),
+  });
+  return id;
+}

