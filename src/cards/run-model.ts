@@ -4,8 +4,7 @@
  * A patient outside the population or without a required input gets a reason, never a number.
  */
 import type { Citation } from './result.js';
-import { checkPopulation } from '../features/population.js';
-import { extractInputs } from '../features/extract.js';
+import { prepareRun } from './prepare-run.js';
 import type { FhirResource, InputProvenance, Settings } from '../features/types.js';
 import type { ValueSetIndex } from '../features/valuesets.js';
 import { evaluate } from '../models/evaluate.js';
@@ -56,35 +55,15 @@ export async function runModel(
   ctx: RunContext,
 ): Promise<ModelRun> {
   const ref = modelRef(model);
-  const population = checkPopulation(model.manifest.population, resources, ctx);
-  if (!population.applies) {
-    return {
-      status: 'not-applicable',
-      model: ref,
-      reason: population.reason,
-      ...(population.source === undefined ? {} : { source: population.source }),
-    };
-  }
-  const extracted = extractInputs(model.manifest.inputs, resources, ctx);
-  const missing = model.manifest.inputs
-    .filter((spec) => spec.missing.policy === 'refuse' && extracted.inputs[spec.name] === null)
-    .map((spec) => spec.name);
-  if (missing.length > 0) {
-    return {
-      status: 'insufficient-data',
-      model: ref,
-      reason: `required input${missing.length > 1 ? 's' : ''} missing: ${missing.join(', ')}`,
-      missing,
-      inputs: extracted.provenance,
-    };
-  }
+  const prepared = prepareRun(model.manifest, ref, resources, ctx);
+  if (prepared.status !== 'ready') return prepared;
   try {
-    const result = await evaluate(model, extracted.inputs, { explain: true });
+    const result = await evaluate(model, prepared.inputs, { explain: true });
     if (result.explanation === undefined) throw new Error(`model ${ref.id} returned no explanation`);
     return {
       status: 'ok',
       model: ref,
-      inputs: extracted.provenance,
+      inputs: prepared.provenance,
       outputs: result.outputs,
       explanation: result.explanation,
       warnings: result.warnings,
@@ -98,7 +77,7 @@ export async function runModel(
         model: ref,
         reason: err.message,
         missing: input === undefined ? [] : [input.replace(/^inputs\./, '')],
-        inputs: extracted.provenance,
+        inputs: prepared.provenance,
       };
     }
     throw err;
