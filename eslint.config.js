@@ -38,4 +38,9 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  {
+    // The two-line CommonJS stand-in for isomorphic-webcrypto (see its package.json).
+    files: ['smart-launch/vendor/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
+  },
 );

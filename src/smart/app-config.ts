@@ -1,0 +1,53 @@
+/**
+ * What Augur serves the side app as `/smart-launch/config.json`: public launch settings only (no
+ * secrets — the app is a public SMART client). Pure types and a pure check, shared by the server (which
+ * builds it) and the browser (which refuses anything that does not match).
+ */
+
+export interface AppIssuer {
+  /** A FHIR server base URL the app may be launched from (`iss`), exactly as the EHR sends it. */
+  iss: string;
+  /** A label for the standalone-launch chooser, e.g. "Example Health EHR". */
+  name: string;
+}
+
+export interface AppConfig {
+  clientId: string;
+  /** Scopes for an EHR launch: `launch openid fhirUser patient/<Type>.rs …`. */
+  ehrScopes: string;
+  /** Scopes for a standalone launch: `launch/patient` instead of `launch`. */
+  standaloneScopes: string;
+  /** The redirect URI, relative to launch.html (`index.html`). */
+  redirectPath: string;
+  /** The `issMatch` allowlist. */
+  issuers: AppIssuer[];
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isIssuer(v: unknown): v is AppIssuer {
+  return isRecord(v) && typeof v['iss'] === 'string' && typeof v['name'] === 'string';
+}
+
+/** The config when `value` has the AppConfig shape, else undefined. */
+export function asAppConfig(value: unknown): AppConfig | undefined {
+  if (!isRecord(value)) return undefined;
+  const { clientId, ehrScopes, standaloneScopes, redirectPath, issuers } = value;
+  if (
+    typeof clientId !== 'string' ||
+    typeof ehrScopes !== 'string' ||
+    typeof standaloneScopes !== 'string' ||
+    typeof redirectPath !== 'string' ||
+    !Array.isArray(issuers) ||
+    !issuers.every(isIssuer)
+  )
+    return undefined;
+  return { clientId, ehrScopes, standaloneScopes, redirectPath, issuers };
+}
+
+/** Issuers compare without a trailing slash (`…/fhir` and `…/fhir/` are the same server). */
+export function sameIssuer(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+}
