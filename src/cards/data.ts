@@ -63,14 +63,7 @@ export const bandsSchema = z
     });
   });
 
-/** The band `value` falls in (bands are contiguous, `[min, max)`). */
-export function bandFor(bands: readonly Band[], value: number): Band {
-  const band = bands.find(
-    (b) => (b.min === undefined || value >= b.min) && (b.max === undefined || value < b.max),
-  );
-  if (band === undefined) throw new Error(`no band for ${String(value)}`); // unreachable for validated bands
-  return band;
-}
+export { bandFor } from './band.js';
 
 /** Every card data file starts with these. */
 export const CardFileHeader = {
