@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const DIR = fileURLToPath(new URL('../../src/features', import.meta.url));
+/** src/pgx is imported by the side app too (CPIC tables → phenotype → recommendation). */
+const PGX_DIR = fileURLToPath(new URL('../../src/pgx', import.meta.url));
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 const filesUnder = (dir: string): string[] =>
@@ -60,5 +62,17 @@ describe('src/features is browser-safe', () => {
     expect(files.length).toBeGreaterThan(10);
     const problems = files.flatMap((f) => nodeOnlyUses(readFileSync(f, 'utf8')).map((p) => `${f}: ${p}`));
     expect(problems).toEqual([]);
+  });
+
+  it('no file under src/pgx imports a Node built-in or uses a Node-only global', () => {
+    const files = filesUnder(PGX_DIR);
+    expect(files.length).toBeGreaterThan(4);
+    const problems = files.flatMap((f) => nodeOnlyUses(readFileSync(f, 'utf8')).map((p) => `${f}: ${p}`));
+    expect(problems).toEqual([]);
+  });
+
+  it('src/pgx imports nothing that reads files (src/cards/data.ts, src/config)', () => {
+    const imports = filesUnder(PGX_DIR).flatMap((f) => specifiers(readFileSync(f, 'utf8')).map((s) => `${f}: ${s}`));
+    expect(imports.filter((i) => /\/(cards|config|services|store)\//.test(i))).toEqual([]);
   });
 });
