@@ -42,7 +42,9 @@ export function describeInput(p: InputProvenance): string {
           ? 'yes'
           : 'no'
         : p.value;
-  return p.date === undefined ? value : `${value} (${p.date.slice(0, 10)})`;
+  // A Patient-sourced input (age, sex) has no measurement date: its "date" is the birth date.
+  if (p.date === undefined || p.source?.startsWith('Patient/') === true) return value;
+  return `${value} (${p.date.slice(0, 10)})`;
 }
 
 export type Labels = Readonly<Record<string, string>>;
@@ -73,7 +75,7 @@ export function topFactors(
         points !== undefined
           ? ` (+${formatNumber(points)} point${points === 1 ? '' : 's'})`
           : pts !== undefined
-            ? ` (≈ ${pts >= 0 ? '+' : '−'}${Math.abs(pts * 100).toFixed(1)} percentage points)`
+            ? ` (≈ ${pts >= 0 ? '+' : '−'}${Math.abs(pts).toFixed(1)} percentage points)` // already × 100
             : '';
       const direction = points !== undefined ? '' : size > 0 ? ' — raises' : ' — lowers';
       return `${label(labels, c.input)}${shown}${direction}${amount}`;

@@ -7,7 +7,9 @@ import {
   percent,
   smartLink,
   SUMMARY_MAX,
+  topFactors,
 } from '../../src/cards/build.js';
+import type { ModelRun } from '../../src/cards/run-model.js';
 import { responseViolations } from '../../src/cds/card-invariants.js';
 
 const source = { label: 'Augur', url: 'https://example.org/guideline' };
@@ -101,5 +103,63 @@ describe('number and input wording', () => {
         { hdl: 'HDL cholesterol', bmi: 'BMI' },
       ),
     ).toEqual(['HDL cholesterol: stale (2021-01-01)', 'BMI: not recorded — default used']);
+  });
+});
+
+describe('wording fixes found by the cardiovascular cards', () => {
+  const run: Extract<ModelRun, { status: 'ok' }> = {
+    status: 'ok',
+    model: { id: 'm', version: '1.0.0', name: 'M', citations: [{ text: 'A. B.' }] },
+    inputs: {
+      age_years: { value: 60, unit: 'a', date: '1966-05-15', source: 'Patient/p1', flags: [] },
+      systolic_bp_mm_hg: {
+        value: 140,
+        unit: 'mm[Hg]',
+        date: '2026-09-01',
+        source: 'Observation/bp1',
+        flags: [],
+      },
+    },
+    outputs: { risk: 0.123 },
+    explanation: {
+      method: 'shapley-exact',
+      reference: { description: 'ref', values: {} },
+      scales: [],
+      notes: [],
+      contributions: [
+        // The explanation's approxPercentagePoints are already percentage points (share × 100).
+        {
+          input: 'age_years',
+          value: 60,
+          referenceValue: 55,
+          contribution: { risk: 0.5 },
+          approxPercentagePoints: { risk: 2.514 },
+        },
+        {
+          input: 'systolic_bp_mm_hg',
+          value: 140,
+          referenceValue: 120,
+          contribution: { risk: -0.3 },
+          approxPercentagePoints: { risk: -1.615 },
+        },
+      ],
+    },
+    warnings: [],
+  };
+
+  it('topFactors shows approximate percentage points as given (not × 100 again)', () => {
+    expect(topFactors(run, 'risk', { age_years: 'Age', systolic_bp_mm_hg: 'Systolic BP' })).toEqual([
+      'Age 60 y — raises (≈ +2.5 percentage points)',
+      'Systolic BP 140 mmHg (2026-09-01) — lowers (≈ −1.6 percentage points)',
+    ]);
+  });
+
+  it('a Patient-sourced input (age) does not show the birth date as its date', () => {
+    expect(describeInput({ value: 60, unit: 'a', date: '1966-05-15', source: 'Patient/p1', flags: [] })).toBe(
+      '60 y',
+    );
+    expect(
+      describeInput({ value: 5.1, unit: '%', date: '2026-02-03', source: 'Observation/a1c', flags: [] }),
+    ).toBe('5.1 % (2026-02-03)');
   });
 });
