@@ -1,0 +1,108 @@
+/**
+ * The page: read the patient's data with the app's token, run every model through the same
+ * pre-evaluation step as the cards and Augur's evaluate API, and render — the card's stored result
+ * beside the live one when launched from a card, then every applicable model, trends and PGx.
+ */
+import rxnormIngredients from '../../../models/rxnorm-ingredients.json';
+import valueSetsJson from '../../../models/valuesets.json';
+import { loadValueSets } from '../../../src/features/valuesets.js';
+import type { ResultPayload } from '../../../src/cards/result.js';
+import type { AugurSession } from '../session/index.js';
+import { AugurApi } from './augur-api.js';
+import { runLive } from './compute.js';
+import { h, replaceChildren } from './dom.js';
+import { loadPatientData } from './fhir-data.js';
+import { summaryText } from './render/headline.js';
+import { modelSection, notApplicableList, sectionId } from './render/model.js';
+import { patientBanner } from './render/patient.js';
+import { pgxSection } from './render/pgx.js';
+import { storedComparison } from './render/stored.js';
+import { trendsSection } from './render/trends.js';
+import { trendSeries } from './trends.js';
+import type { ModelCard, ModelRun } from './types.js';
+
+const VALUE_SETS = loadValueSets(valueSetsJson, { rxnormIngredients });
+
+function overview(models: readonly ModelCard[], runs: ReadonlyMap<string, ModelRun>): HTMLElement {
+  const items = models.flatMap((m) => {
+    const run = runs.get(m.id);
+    if (run === undefined || run.status === 'not-applicable') return [];
+    const text = run.status === 'ok' ? summaryText(m, run) : 'no estimate — data missing';
+    return [
+      h(
+        'li',
+        { 'data-model': m.id },
+        h('a', { href: `#${sectionId(m)}` }, m.name),
+        ': ',
+        h('span', { class: 'overview-value' }, text),
+      ),
+    ];
+  });
+  return h(
+    'nav',
+    { class: 'overview', 'aria-labelledby': 'overview-h' },
+    h('h2', { id: 'overview-h' }, 'Results for this patient'),
+    items.length === 0 ? h('p', {}, 'No model applies to this patient.') : h('ul', {}, items),
+    h(
+      'p',
+      { class: 'jump' },
+      h('a', { href: '#trends' }, 'Trends'),
+      ' · ',
+      h('a', { href: '#pgx' }, 'Pharmacogenomics'),
+      ' · ',
+      h('a', { href: '#not-applicable' }, 'Models that do not apply'),
+    ),
+  );
+}
+
+export async function runApp(root: HTMLElement, session: AugurSession): Promise<void> {
+  const status = h('p', { class: 'status', role: 'status' }, 'Reading the patient record…');
+  replaceChildren(root, patientBanner(session.patient), status);
+  const api = new AugurApi(session.augurBase);
+  const [models, settings, stored] = await Promise.all([
+    api.models(),
+    api.siteSettings(),
+    session.result().catch((): ResultPayload | undefined => undefined),
+  ]);
+  const data = await loadPatientData(session, models, VALUE_SETS);
+  status.textContent = 'Computing results…';
+  const now = new Date();
+  const ctx = { now, settings, valueSets: VALUE_SETS };
+  const runs = new Map<string, ModelRun>();
+  await Promise.all(
+    models.map(async (m) => {
+      runs.set(m.id, await runLive(api, m, data.resources, ctx));
+    }),
+  );
+  const applicable = models.flatMap((m) => {
+    const run = runs.get(m.id);
+    return run === undefined || run.status === 'not-applicable' ? [] : [{ model: m, run }];
+  });
+  const notApplicable = models.flatMap((m) => {
+    const run = runs.get(m.id);
+    return run?.status === 'not-applicable' ? [{ model: m, run }] : [];
+  });
+  replaceChildren(
+    root,
+    patientBanner(session.patient),
+    h(
+      'p',
+      { class: 'as-of' },
+      `Computed now (${now.toLocaleString()}) from the record, with this app's own access.`,
+    ),
+    data.failed.length === 0
+      ? ''
+      : h(
+          'p',
+          { class: 'attention', role: 'alert' },
+          `Some data could not be read (${data.failed.map((f) => f.query).join(', ')}): results may be incomplete.`,
+        ),
+    stored === undefined ? '' : storedComparison(stored, models, runs),
+    overview(models, runs),
+    applicable.map(({ model, run }) => modelSection(api, model, run)),
+    trendsSection(trendSeries(models, data.resources, VALUE_SETS, now)),
+    pgxSection(data.resources, stored?.findings),
+    notApplicableList(notApplicable),
+  );
+  document.documentElement.dataset['app'] = 'ready';
+}
