@@ -4,7 +4,8 @@
  */
 import type { CdsService } from '../cds/service.js';
 import type { ServiceDeps } from './deps.js';
+import { cardiovascularService } from './cardiovascular/service.js';
 
-export function clinicalServices(_deps: ServiceDeps): CdsService[] {
-  return [];
+export function clinicalServices(deps: ServiceDeps): CdsService[] {
+  return [cardiovascularService(deps)];
 }

@@ -42,6 +42,8 @@ export interface TestAppOptions {
   /** Extra routers (e.g. the results API), built from the validated config and the store. */
   routers?: (config: Config, store: Store) => Router[];
   unauthenticated?: boolean;
+  /** The app's clock (createApp's `now`), e.g. to move past a suppression period. Default: real time. */
+  now?: () => Date;
 }
 
 export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
@@ -78,6 +80,7 @@ export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     services: typeof o.services === 'function' ? o.services(config) : (o.services ?? TEST_SERVICES),
     readiness,
     log,
+    ...(o.now === undefined ? {} : { now: o.now }),
     ...(o.routers === undefined ? {} : { routers: o.routers(config, store) }),
   });
   return {
