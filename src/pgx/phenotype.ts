@@ -20,6 +20,7 @@ export type Interpreted = { ok: true; value: Interpretation } | { ok: false; rea
 
 const fail = (reason: string): Interpreted => ({ ok: false, reason });
 const norm = (s: string): string => s.trim().toLowerCase().replace(/\s+/g, '');
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Interprets a genotype text for `gene`. */
 export function interpretGenotype(gene: GeneTable, text: string, presence?: PresenceWords): Interpreted {
@@ -131,12 +132,18 @@ function interpretCarrier(
   text: string,
   presence: PresenceWords | undefined,
 ): Interpreted {
-  const t = norm(text);
   const target = gene.allele.slice(1); // "57:01"
-  // Negative words first: "not detected" contains "detected".
-  if (presence?.negative.some((w) => norm(w) === t || (t.includes(norm(w)) && t.includes(target))) === true)
+  const [f1 = '', f2 = ''] = target.split(':');
+  // The result word alone, once the gene and the allele are removed: "HLA-B*57:01 positive" → "positive".
+  const word = norm(
+    text
+      .replace(new RegExp(escapeRegExp(gene.symbol), 'gi'), ' ')
+      .replace(new RegExp(`\\*?\\s*${f1}\\s*:?\\s*${f2}(:\\d+)*`, 'g'), ' ')
+      .replace(/[()[\],;:]/g, ' '),
+  );
+  if (presence?.negative.some((w) => norm(w) === word) === true)
     return ok(`${gene.symbol}${gene.allele} negative`, 'negative');
-  if (presence?.positive.some((w) => norm(w) === t || (t.includes(norm(w)) && t.includes(target))) === true)
+  if (presence?.positive.some((w) => norm(w) === word) === true)
     return ok(`${gene.symbol}${gene.allele} positive`, 'positive');
   const split = splitDiplotype(text);
   if (split === undefined)

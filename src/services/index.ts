@@ -5,7 +5,8 @@
 import type { CdsService } from '../cds/service.js';
 import type { ServiceDeps } from './deps.js';
 import { cardiovascularService } from './cardiovascular/service.js';
+import { pgxServices } from './pgx/index.js';
 
 export function clinicalServices(deps: ServiceDeps): CdsService[] {
-  return [cardiovascularService(deps)];
+  return [cardiovascularService(deps), ...pgxServices(deps)];
 }

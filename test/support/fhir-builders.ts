@@ -207,7 +207,17 @@ export function aMedicationStatement(
   };
 }
 
-export const HGNC_IDS = { CYP2C9: 'HGNC:2623', VKORC1: 'HGNC:23663', CYP2C19: 'HGNC:2621' } as const;
+export const HGNC_IDS = {
+  CYP2C9: 'HGNC:2623',
+  VKORC1: 'HGNC:23663',
+  CYP2C19: 'HGNC:2621',
+  CYP2D6: 'HGNC:2625',
+  SLCO1B1: 'HGNC:10959',
+  TPMT: 'HGNC:12014',
+  NUDT15: 'HGNC:23063',
+  DPYD: 'HGNC:3012',
+  'HLA-B': 'HGNC:4932',
+} as const;
 
 export type GenotypeOptions =
   /** Genomics Reporting IG: 84413-4, PharmVar-coded value, gene component 48018-6. */
