@@ -4,9 +4,16 @@
  */
 import type { CdsService } from '../cds/service.js';
 import type { ServiceDeps } from './deps.js';
+import { atrialFibrillationService } from './atrial-fibrillation/index.js';
+import { kidneyService } from './kidney/index.js';
 import { cardiovascularService } from './cardiovascular/service.js';
 import { pgxServices } from './pgx/index.js';
 
 export function clinicalServices(deps: ServiceDeps): CdsService[] {
-  return [cardiovascularService(deps), ...pgxServices(deps)];
+  return [
+    cardiovascularService(deps),
+    atrialFibrillationService(deps),
+    kidneyService(deps),
+    ...pgxServices(deps),
+  ];
 }

@@ -1,0 +1,111 @@
+/**
+ * The kidney card data (`cards/kidney.json`): CKD stages by eGFR, the KFRE tiers (5-year > 5 % referral,
+ * 2-year > 10 % multidisciplinary care, 2-year > 40 % KRT planning) with their wording, the nephrology
+ * referral and urine ACR order templates, override reasons — each with its citation. Validated when the
+ * service is built: an error names the file and the field.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  CardFileHeader,
+  CodingSchema,
+  IndicatorSchema,
+  OverrideReasonsSchema,
+  SourceSchema,
+  bandsSchema,
+  cardsDir,
+  loadCardFile,
+  placeholders,
+} from '../../cards/data.js';
+
+const cardId = z.string().regex(/^[a-z][a-z0-9-]*$/);
+
+const template = (allowed: readonly string[]) =>
+  z
+    .string()
+    .min(1)
+    .superRefine((t, ctx) => {
+      for (const p of placeholders(t))
+        if (!allowed.includes(p))
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown placeholder {${p}} (allowed: ${allowed.join(', ')})`,
+          });
+    });
+
+const Tier = z
+  .object({
+    id: cardId,
+    cardId,
+    output: z.enum(['risk_2y', 'risk_5y']),
+    /** Strictly above this fraction (the guidelines say "greater than"). */
+    above: z.number().gt(0).lt(1),
+    indicator: IndicatorSchema,
+    summary: template(['risk2y', 'risk5y']),
+    meaning: z.string().min(1),
+    /** With a nephrology referral already on file: still show the card, or stay silent. */
+    whenReferred: z.enum(['card', 'silent']),
+  })
+  .strict();
+
+export const KidneyCardFile = z
+  .object({
+    ...CardFileHeader,
+    source: SourceSchema,
+    stages: bandsSchema,
+    eligibleStages: z.array(z.string().min(1)).min(1),
+    labels: z.record(z.string(), z.string().min(1)),
+    regions: z.object({ north_america: z.string().min(1), other: z.string().min(1) }).strict(),
+    defaultRegion: z.enum(['north_america', 'other']),
+    /** Most severe first: the first tier whose threshold is exceeded is the card. */
+    tiers: z.array(Tier).min(1),
+    referredSuffix: z.string().min(1),
+    referral: z
+      .object({
+        codes: z.array(CodingSchema).min(1),
+        textPattern: z.string().min(1),
+        order: CodingSchema,
+        category: CodingSchema,
+        label: z.string().min(1),
+        description: template(['risk2y', 'risk5y']),
+      })
+      .strict(),
+    acr: z
+      .object({
+        cardId,
+        codes: z.array(CodingSchema).min(1),
+        order: CodingSchema,
+        category: CodingSchema,
+        indicator: IndicatorSchema,
+        summary: template(['egfr', 'stage']),
+        meaning: z.string().min(1),
+        label: z.string().min(1),
+        description: z.string().min(1),
+      })
+      .strict(),
+    overrideReasons: OverrideReasonsSchema,
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    d.eligibleStages.forEach((s, i) => {
+      if (!d.stages.some((b) => b.id === s))
+        ctx.addIssue({ code: 'custom', path: ['eligibleStages', i], message: `no stage "${s}"` });
+    });
+    try {
+      new RegExp(d.referral.textPattern, 'i');
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['referral', 'textPattern'],
+        message: 'not a regular expression',
+      });
+    }
+  });
+export type KidneyCards = z.infer<typeof KidneyCardFile>;
+export type KfreTier = KidneyCards['tiers'][number];
+
+export const KIDNEY_CARD_FILE = 'kidney.json';
+
+export function loadKidneyCards(file = join(cardsDir(), KIDNEY_CARD_FILE)): KidneyCards {
+  return loadCardFile(file, KidneyCardFile);
+}
