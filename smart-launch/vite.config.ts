@@ -29,5 +29,8 @@ export default defineConfig({
     cssCodeSplit: true,
     sourcemap: false,
     rollupOptions: { input: pages },
+    // node_modules/isomorphic-webcrypto is a symlink into vendor/ (see package.json overrides): Vite
+    // resolves the real path, which is outside node_modules, so name it for the CommonJS transform.
+    commonjsOptions: { include: [/node_modules/, /smart-launch[\\/]vendor[\\/]/] },
   },
 });

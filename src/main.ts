@@ -19,6 +19,7 @@ import { modelDirs, startModelRegistry } from './models/startup.js';
 import { modelsRouter } from './models/api.js';
 import { clinicalServices } from './services/index.js';
 import { serviceDeps } from './services/deps.js';
+import { smartRouters } from './smart/index.js';
 import type { Logger } from 'pino';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     services: clinicalServices(serviceDeps(config, models)),
     readiness,
     log,
-    routers: [modelsRouter(models)],
+    routers: [modelsRouter(models), ...smartRouters({ config, store, limiter, models, log })],
   });
   const server = createServer({ maxHeaderSize: config.limits.headerBytes }, app);
   await new Promise<void>((resolve) => server.listen(config.env.PORT, config.env.HOST, resolve));

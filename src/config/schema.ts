@@ -77,6 +77,38 @@ export const LimitsSchema = z
   .strict();
 export type Limits = z.infer<typeof LimitsSchema>;
 
+/** An origin only (scheme, host, port), e.g. `https://ehr.example.org` — what a CSP source names. */
+const httpOrigin = httpUrl.refine((u) => new URL(u).origin === u.replace(/\/$/, ''), {
+  message: 'must be an origin (scheme://host[:port]) without a path',
+});
+
+/** The SMART side app (smart-launch/): who may launch it and what its CSP allows. No secrets: a public client. */
+export const SmartAppSchema = z
+  .object({
+    /** The client id registered with the EHRs' authorization servers. */
+    clientId: z.string().min(1).default('augur'),
+    /** The `issMatch` allowlist: FHIR server bases (`iss`) the app may be launched from. */
+    issuers: z
+      .array(
+        z
+          .object({
+            iss: httpUrl,
+            /** Shown in the standalone-launch chooser. Defaults to the iss host. */
+            name: z.string().min(1).optional(),
+            /** Further origins the browser must reach for this EHR (its token endpoint), for CSP connect-src. */
+            connectOrigins: z.array(httpOrigin).default([]),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** EHR origins allowed to embed the app in a frame (CSP frame-ancestors); empty: no framing. */
+    frameAncestors: z.array(httpOrigin).default([]),
+    /** Result reads (`GET /api/results/:id`) allowed per client IP per minute. */
+    resultsPerIpPerMinute: z.number().int().positive().default(60),
+  })
+  .strict();
+export type SmartAppConfig = z.infer<typeof SmartAppSchema>;
+
 export const FileConfigSchema = z
   .object({
     /** The public base URL EHRs call (JWT `aud` is checked against URLs under it). No trailing slash. */
@@ -100,6 +132,8 @@ export const FileConfigSchema = z
       .default({ origins: [], allowAnyOrigin: false }),
     /** Where the SMART side app is launched from (cards link here). Defaults to `{publicBaseUrl}/smart-launch/launch.html`. */
     smartLaunchUrl: httpUrl.optional(),
+    /** The SMART side app's launch allowlist, CSP origins and result-read limit. */
+    smartApp: SmartAppSchema.default(SmartAppSchema.parse({})),
     /** Per-service switches, by service id. */
     services: z.record(z.string(), z.object({ enabled: z.boolean() }).strict()).default({}),
     /** Card policy: alert-fatigue suppression, per-card switches, how long results stay retrievable. */

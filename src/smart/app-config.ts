@@ -21,6 +21,8 @@ export interface AppConfig {
   redirectPath: string;
   /** The `issMatch` allowlist. */
   issuers: AppIssuer[];
+  /** The site's model settings (e.g. `kfre-region`), so the app computes what the cards compute. */
+  modelSettings: Record<string, string | number | boolean>;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -31,20 +33,28 @@ function isIssuer(v: unknown): v is AppIssuer {
   return isRecord(v) && typeof v['iss'] === 'string' && typeof v['name'] === 'string';
 }
 
+function isSettings(v: unknown): v is AppConfig['modelSettings'] {
+  return (
+    isRecord(v) &&
+    Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')
+  );
+}
+
 /** The config when `value` has the AppConfig shape, else undefined. */
 export function asAppConfig(value: unknown): AppConfig | undefined {
   if (!isRecord(value)) return undefined;
-  const { clientId, ehrScopes, standaloneScopes, redirectPath, issuers } = value;
+  const { clientId, ehrScopes, standaloneScopes, redirectPath, issuers, modelSettings } = value;
   if (
     typeof clientId !== 'string' ||
     typeof ehrScopes !== 'string' ||
     typeof standaloneScopes !== 'string' ||
     typeof redirectPath !== 'string' ||
     !Array.isArray(issuers) ||
-    !issuers.every(isIssuer)
+    !issuers.every(isIssuer) ||
+    !isSettings(modelSettings)
   )
     return undefined;
-  return { clientId, ehrScopes, standaloneScopes, redirectPath, issuers };
+  return { clientId, ehrScopes, standaloneScopes, redirectPath, issuers, modelSettings };
 }
 
 /** Issuers compare without a trailing slash (`…/fhir` and `…/fhir/` are the same server). */

@@ -21,6 +21,8 @@ export interface FhirServerOptions {
   requireToken?: string;
   /** Advertised in `/.well-known/smart-configuration`; changeable later with `configureSmart`. */
   smart?: Partial<SmartEndpoints>;
+  /** Answer browsers (a SMART app on another origin): `Access-Control-Allow-Origin: *` and preflights. */
+  cors?: boolean;
 }
 
 export interface RecordedRequest {
@@ -62,6 +64,7 @@ export async function startFhirServer(opts: FhirServerOptions = {}): Promise<Fhi
     baseUrl: '',
     smart: () => smart,
     requireToken: opts.requireToken,
+    cors: opts.cors ?? false,
   };
 
   const server = createServer((req, res) => {

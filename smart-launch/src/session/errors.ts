@@ -53,6 +53,11 @@ export function toLaunchError(err: unknown): LaunchError {
       'other',
       "The EHR's authorization server does not offer PKCE (S256), which Augur requires for a safe sign-in.",
     );
-  if (status !== undefined) return new LaunchError('other', `The FHIR server answered ${status}.`);
+  if (status !== undefined) return new LaunchError('other', `A request failed (HTTP ${status}).`);
   return new LaunchError('other', 'Augur could not start.');
+}
+
+/** Records how the launch settled on `<html data-launch>`: `ready`, `error:<kind>` or `choose`. */
+export function markLaunch(state: 'ready' | 'choose' | `error:${LaunchErrorKind}`): void {
+  document.documentElement.dataset['launch'] = state;
 }

@@ -7,7 +7,7 @@ import FHIR from 'fhirclient';
 import type Client from 'fhirclient/lib/Client';
 import type { Patient } from 'fhir/r4.js';
 import type { ResultPayload } from '../../../src/cards/result.js';
-import { LaunchError, MESSAGES, toLaunchError } from './errors.js';
+import { LaunchError, MESSAGES, markLaunch, toLaunchError } from './errors.js';
 import { fhirRead, type FhirReadOptions } from './fhir.js';
 import type { AugurSession } from './types.js';
 
@@ -100,12 +100,12 @@ async function complete(): Promise<AugurSession> {
 export async function startSession(): Promise<AugurSession> {
   try {
     const session = await complete();
-    document.documentElement.dataset['launch'] = 'ready';
+    markLaunch('ready');
     return session;
   } catch (err) {
     cleanUrl();
     const e = toLaunchError(err);
-    document.documentElement.dataset['launch'] = `error:${e.kind}`;
+    markLaunch(`error:${e.kind}`);
     throw e;
   }
 }

@@ -3,7 +3,7 @@
  * them and text from a URL must never become markup).
  */
 import type { AppIssuer } from '../../../src/smart/app-config.js';
-import { toLaunchError, type LaunchError, type LaunchErrorKind } from './errors.js';
+import { markLaunch, toLaunchError, type LaunchError, type LaunchErrorKind } from './errors.js';
 import './launch.css';
 
 const GUIDANCE: Record<LaunchErrorKind, { title: string; action: string }> = {
@@ -62,7 +62,6 @@ export function renderLaunchError(root: HTMLElement, err: unknown): void {
   );
   root.replaceChildren(section);
   document.title = `Augur — ${guidance.title}`;
-  document.documentElement.dataset['launch'] = `error:${e.kind}`;
 }
 
 /** A standalone launch with several allowed FHIR servers and no `?iss=`: let the person pick one. */
@@ -81,5 +80,5 @@ export function renderIssuerChooser(root: HTMLElement, issuers: readonly AppIssu
   }
   section.append(element('h1', 'Choose your EHR'), list);
   root.replaceChildren(section);
-  document.documentElement.dataset['launch'] = 'choose';
+  markLaunch('choose');
 }

@@ -14,11 +14,24 @@ export interface HandlerContext {
   baseUrl: string;
   smart: () => SmartEndpoints;
   requireToken: string | undefined;
+  cors: boolean;
 }
 
 export async function handle(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
   const method = req.method ?? 'GET';
+  if (ctx.cors) {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    if (method === 'OPTIONS') {
+      res.writeHead(204, {
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, OPTIONS',
+        'Access-Control-Allow-Headers': 'Authorization, Accept, Content-Type',
+        'Access-Control-Max-Age': '600',
+      });
+      res.end();
+      return;
+    }
+  }
   if (url === '/.well-known/smart-configuration' || url === `${BASE_PATH}/.well-known/smart-configuration`) {
     send(res, 200, smartConfiguration(ctx.smart()), 'application/json');
     return;

@@ -1,0 +1,58 @@
+/**
+ * The card → side app path: `GET /api/results/:id?patient=<launch patient id>` returns the stored
+ * ResultPayload behind a card.
+ *
+ * Authentication: the id is a capability — 128 random bits, only ever carried in the card's
+ * `appContext`, expiring after `cards.resultTtlHours`. The app must also name its launch patient; an
+ * unknown or expired id and a patient that does not match answer the same 404. Reads are rate-limited
+ * per client IP (before any store work) and each is audited (`result-read`). Augur never sees the app's
+ * SMART token: tokens go only to the FHIR server they were issued for.
+ */
+import { Router } from 'express';
+import type { RateLimiter } from '../auth/rate-limit.js';
+import { throttled } from '../auth/rate-limit.js';
+import { writeAudit } from '../audit/audit.js';
+import { badRequest, notFound } from '../http/errors.js';
+import type { AuditRecord, Store } from '../store/types.js';
+
+/** newResultId(): 16 bytes, base64url. */
+const RESULT_ID = /^[A-Za-z0-9_-]{22}$/;
+/** FHIR id (R4 `id` datatype). */
+const FHIR_ID = /^[A-Za-z0-9.-]{1,64}$/;
+
+export interface ResultsRouterOptions {
+  store: Store;
+  limiter: RateLimiter;
+  perIpPerMinute: number;
+  now: () => Date;
+}
+
+export function resultsRouter(o: ResultsRouterOptions): Router {
+  const router = Router();
+  router.get('/api/results/:id', async (req, res) => {
+    const decision = await o.limiter.hit(`results:${req.ip ?? 'unknown'}`, o.perIpPerMinute);
+    if (!decision.allowed) throw throttled(decision.retryAfterSeconds);
+    const patient = req.query['patient'];
+    if (typeof patient !== 'string' || !FHIR_ID.test(patient))
+      throw badRequest('patient (the launch patient id) is required', 'patient');
+
+    const id = req.params.id;
+    const found = RESULT_ID.test(id) ? await o.store.getResult(id, o.now()) : undefined;
+    const matches = found?.patientRef === `Patient/${patient}`;
+    const audit: Omit<AuditRecord, 'recorded'> = {
+      type: 'result-read',
+      action: 'R',
+      outcome: matches ? '0' : '4',
+      requestId: String(res.locals['requestId']),
+      status: matches ? 200 : 404,
+      // A valid id with another patient is recorded against the result's patient; an unknown id against none.
+      ...(found === undefined ? {} : { patientRef: found.patientRef, serviceId: found.serviceId }),
+    };
+    await writeAudit(o.store, [audit], o.now);
+    if (found === undefined || !matches)
+      throw notFound('No result with this id for this patient (it may have expired).');
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(found.payload);
+  });
+  return router;
+}
