@@ -1,0 +1,424 @@
+/**
+ * augur-cardiovascular-risk end to end through HTTP (signed JWT, real store, complete prefetch): every
+ * PCE band, the statin draft shown and withheld, every missing-data branch, out-of-population patients,
+ * PREVENT 30-year only up to 59, and the published PCE example. Summaries are written out in full:
+ * they are what the clinician reads.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MedicationRequest, ServiceRequest } from 'fhir/r4.js';
+import { responseViolations } from '../../../src/cds/card-invariants.js';
+import { cardiovascularService } from '../../../src/services/cardiovascular/service.js';
+import { startServiceApp, type ServiceApp } from '../../support/services.js';
+import { aPatientViewRequest } from '../../support/hook-requests.js';
+import { aCvPatient, ANCIENT, NOW, prefetchOf, STALE, type CvPatientOptions } from './builders.js';
+import { call, runOf, storedResult, suggested, suggestedCodes, summaries, withPrefetch } from './harness.js';
+
+let t: ServiceApp;
+beforeAll(async () => {
+  t = await startServiceApp((deps) => [cardiovascularService(deps)], { now: () => NOW });
+});
+afterAll(() => t.close());
+
+const cardsFor = (o: CvPatientOptions) => withPrefetch(t, aCvPatient(o));
+
+/** 60-year-old man, treated SBP 140: PCE 12.3 % (intermediate). */
+const INTERMEDIATE: Omit<CvPatientOptions, 'id'> = { age: 60, race: 'white', sbp: 140, bpTreated: true };
+
+describe('PCE bands (2018 AHA/ACC: < 5 low, 5–7.5 borderline, 7.5–20 intermediate, ≥ 20 high)', () => {
+  it('low (< 5 %) with complete, fresh data: no card', async () => {
+    expect(await cardsFor({ id: 'band-low', age: 55, sex: 'female', race: 'white' })).toEqual([]);
+  });
+
+  it('borderline: a quiet info card, no statin draft (IIb, depends on risk enhancers)', async () => {
+    const cards = await cardsFor({ id: 'band-borderline', age: 55, race: 'white' });
+    expect(summaries(cards)).toEqual(['10-yr ASCVD risk 5.4 % — borderline (PCE)']);
+    expect(cards[0]?.indicator).toBe('info');
+    expect(cards[0]?.suggestions).toBeUndefined();
+    expect(cards[0]?.detail).toContain('risk-enhancing factors');
+  });
+
+  it('intermediate, not on a statin: warning with a moderate-intensity atorvastatin draft', async () => {
+    const cards = await cardsFor({ id: 'band-intermediate', ...INTERMEDIATE });
+    expect(summaries(cards)).toEqual([
+      '10-yr ASCVD risk 12.3 % — intermediate (PCE); moderate-intensity statin recommended',
+    ]);
+    expect(cards[0]?.indicator).toBe('warning');
+    expect(suggestedCodes(cards[0])).toEqual(['rxnorm:617310']);
+    expect(cards[0]?.suggestions?.[0]?.label).toBe(
+      'Start atorvastatin 20 mg daily (moderate-intensity statin)',
+    );
+  });
+
+  it('high: warning with a high-intensity atorvastatin draft', async () => {
+    const cards = await cardsFor({ id: 'band-high', age: 65, race: 'white', sbp: 150, smoker: true });
+    expect(summaries(cards)).toEqual([
+      '10-yr ASCVD risk 23.3 % — high (PCE); high-intensity statin recommended',
+    ]);
+    expect(cards[0]?.indicator).toBe('warning');
+    expect(suggestedCodes(cards[0])).toEqual(['rxnorm:617311']);
+  });
+
+  it('every response passes the CDS Hooks card invariants (checked explicitly here)', async () => {
+    const res = await call(
+      t,
+      aPatientViewRequest({
+        patientId: 'inv',
+        prefetch: prefetchOf(aCvPatient({ id: 'inv', ...INTERMEDIATE })),
+      }),
+    );
+    expect(responseViolations({ cards: res })).toEqual([]);
+    const lipids = await cardsFor({ id: 'inv-lipids', age: 50, tc: null, hdl: null, ldl: null });
+    expect(responseViolations({ cards: lipids })).toEqual([]);
+  });
+});
+
+describe('the card itself', () => {
+  it('detail: guideline reading, top inputs with value/unit/date, flags, PREVENT as context, models', async () => {
+    const [card] = await cardsFor({ id: 'detail', ...INTERMEDIATE, race: undefined });
+    const detail = card?.detail ?? '';
+    expect(detail).toContain('**Guideline:** 10-year risk 7.5–20 %, LDL-C 70–189 mg/dL, age 40–75');
+    expect(detail).toContain('- Sex male — raises (≈ +4.9 percentage points)');
+    expect(detail).toContain('- Age 60 y — raises (≈ +2.5 percentage points)');
+    expect(detail).toContain('- Systolic BP 140 mmHg (2026-09-01) — raises (≈ +1.6 percentage points)');
+    expect(detail).toContain('- Race (equation choice): missing');
+    expect(detail).toContain(
+      'Risk context only: no guideline has endorsed treatment thresholds for PREVENT yet',
+    );
+    expect(detail).toContain('- 10-yr: total CVD 9.9 %, ASCVD 6.2 %, heart failure 4.3 % (base model)');
+    expect(detail).toContain('2013 ACC/AHA Pooled Cohort Equations');
+    expect(detail).not.toContain('1966'); // no birth date as a "date"
+  });
+
+  it('source with guideline URL and topic, override reasons with display, smart link with an opaque id only', async () => {
+    const [card] = await cardsFor({ id: 'parts', ...INTERMEDIATE });
+    expect(card?.source).toEqual({
+      label: '2018 AHA/ACC Cholesterol Guideline (statin therapy)',
+      url: 'https://doi.org/10.1161/CIR.0000000000000625',
+      topic: {
+        system: 'http://loinc.org',
+        code: '79423-0',
+        display: 'Cardiovascular disease 10Y risk [Likelihood] ACC-AHA Pooled Cohort by Goff 2013',
+      },
+    });
+    expect(card?.overrideReasons?.map((r) => r.display)).toContain(
+      'Patient declines a statin after risk discussion',
+    );
+    expect(card?.selectionBehavior).toBe('at-most-one');
+    expect(card?.links).toEqual([
+      {
+        label: 'Full explanation (Augur)',
+        url: 'https://augur.test/smart-launch/launch.html',
+        type: 'smart',
+        appContext: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) as unknown,
+      },
+    ]);
+  });
+
+  it('the statin draft is a complete MedicationRequest: draft, proposal, subject, RxNorm with display, daily dose', async () => {
+    const [card] = await cardsFor({ id: 'draft', ...INTERMEDIATE });
+    const [med] = suggested(card) as MedicationRequest[];
+    expect(med).toMatchObject({
+      resourceType: 'MedicationRequest',
+      status: 'draft',
+      intent: 'proposal',
+      subject: { reference: 'Patient/draft' },
+      medicationCodeableConcept: {
+        coding: [
+          {
+            system: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+            code: '617310',
+            display: 'atorvastatin 20 MG Oral Tablet',
+          },
+        ],
+      },
+      dosageInstruction: [
+        {
+          timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
+          doseAndRate: [{ doseQuantity: { value: 20, unit: 'mg', code: 'mg' } }],
+        },
+      ],
+    });
+    expect(card?.suggestions?.[0]?.actions?.[0]?.description).toBe(
+      'Draft order: atorvastatin 20 MG Oral Tablet, atorvastatin 20 mg by mouth once daily (moderate-intensity statin; Grundy 2018, primary prevention)',
+    );
+  });
+
+  it('the stored result holds every run with inputs and provenance, outputs, contributions, versions, reasons', async () => {
+    const [card] = await cardsFor({ id: 'stored', ...INTERMEDIATE });
+    const payload = await storedResult(t, card);
+    expect(payload.serviceId).toBe('augur-cardiovascular-risk');
+    expect(payload.card).toEqual({
+      key: 'cv-risk:pce=intermediate',
+      summary: card?.summary,
+      indicator: 'warning',
+      band: 'intermediate',
+    });
+    const pce = runOf(payload, 'ascvd-pce-10y');
+    if (pce.status !== 'ok') throw new Error('PCE should have run');
+    expect(pce.model.version).toBe('1.0.0');
+    expect(pce.outputs['risk_10y']).toBeCloseTo(0.1235, 3);
+    expect(pce.inputs['systolic_bp_mm_hg']).toMatchObject({ value: 140, date: '2026-09-01' });
+    expect(pce.explanation.contributions.length).toBeGreaterThan(0);
+    const thirty = runOf(payload, 'prevent-30y');
+    expect(thirty).toMatchObject({ status: 'not-applicable', reason: 'age 60 is outside 30–59 years' });
+    expect(JSON.stringify(payload)).not.toContain('1966-05-15T'); // identifiers and values, no token or name
+  });
+});
+
+describe('the statin draft: shown only when the guideline supports it and no statin is active', () => {
+  it('already on a statin: the risk card is info, no draft, and says why the PCE reads low', async () => {
+    const cards = await cardsFor({ id: 'on-statin', ...INTERMEDIATE, onStatin: true });
+    expect(summaries(cards)).toEqual(['10-yr ASCVD risk 12.3 % — intermediate (PCE)']);
+    expect(cards[0]?.indicator).toBe('info');
+    expect(cards[0]?.suggestions).toBeUndefined();
+    expect(cards[0]?.detail).toContain('On a statin: the PCE was derived in untreated people');
+  });
+
+  it('LDL-C ≥ 190: high-intensity statin without risk calculation; the PCE is reported not applicable', async () => {
+    const cards = await cardsFor({ id: 'ldl190', age: 45, tc: 290, ldl: 200 });
+    expect(summaries(cards)).toEqual([
+      'LDL-C 200 mg/dL (≥ 190) — high-intensity statin recommended without risk calculation',
+    ]);
+    expect(cards[0]?.indicator).toBe('warning');
+    expect(suggestedCodes(cards[0])).toEqual(['rxnorm:617311']);
+    const payload = await storedResult(t, cards[0]);
+    expect(runOf(payload, 'ascvd-pce-10y')).toMatchObject({ status: 'not-applicable' });
+    expect(payload.card?.key).toBe('cv-risk:ldl=severe');
+  });
+
+  it('LDL-C ≥ 190 already on a statin: no card (intensification is outside this card)', async () => {
+    expect(await cardsFor({ id: 'ldl190-statin', age: 45, tc: 290, ldl: 200, onStatin: true })).toEqual([]);
+  });
+
+  it('LDL-C ≥ 190 in a 35-year-old (PCE age range 40–79): the severe-LDL pathway still applies (ages 20–75)', async () => {
+    const cards = await cardsFor({ id: 'ldl190-young', age: 35, tc: 290, ldl: 210 });
+    expect(summaries(cards)).toEqual([
+      'LDL-C 210 mg/dL (≥ 190) — high-intensity statin recommended without risk calculation',
+    ]);
+  });
+
+  it('diabetes, 40–75, LDL-C ≥ 70: moderate-intensity statin whatever the PCE band (here low)', async () => {
+    const cards = await cardsFor({ id: 'dm50', age: 50, sex: 'female', race: 'white', diabetes: true });
+    expect(summaries(cards)).toEqual([
+      'Diabetes, LDL-C 130 mg/dL — moderate-intensity statin recommended (age 40–75)',
+    ]);
+    expect(suggestedCodes(cards[0])).toEqual(['rxnorm:617310']);
+    expect(cards[0]?.detail).toContain('**PCE 10-yr ASCVD risk:** 2.6 % (low)');
+  });
+
+  it('diabetes with 10-yr risk ≥ 20 %: high-intensity statin (IIa)', async () => {
+    const cards = await cardsFor({
+      id: 'dm65',
+      age: 65,
+      race: 'white',
+      diabetes: true,
+      smoker: true,
+      sbp: 150,
+    });
+    expect(summaries(cards)).toEqual([
+      'Diabetes and 10-yr ASCVD risk 40.1 % — high (PCE); high-intensity statin reasonable',
+    ]);
+    expect(suggestedCodes(cards[0])).toEqual(['rxnorm:617311']);
+  });
+
+  it('diabetes at 78 (outside 40–75): risk card only, info, no draft', async () => {
+    const cards = await cardsFor({ id: 'dm78', age: 78, race: 'white', diabetes: true });
+    expect(summaries(cards)).toEqual(['10-yr ASCVD risk 45.6 % — high (PCE)']);
+    expect(cards[0]?.indicator).toBe('info');
+    expect(cards[0]?.suggestions).toBeUndefined();
+  });
+
+  it('LDL-C below 70: no draft even at intermediate risk (the rule needs LDL-C 70–189)', async () => {
+    const cards = await cardsFor({ id: 'ldl65', ...INTERMEDIATE, ldl: 65 });
+    expect(summaries(cards)).toEqual(['10-yr ASCVD risk 12.3 % — intermediate (PCE)']);
+    expect(cards[0]?.suggestions).toBeUndefined();
+  });
+
+  it('medication list unreadable: no draft, and the card says statin and BP treatment are unknown', async () => {
+    // The lisinopril order is not seen: PCE scores untreated SBP 140 (10.6 %, not 12.3 %) and says so.
+    const cards = await withPrefetch(t, aCvPatient({ id: 'meds-unknown', ...INTERMEDIATE }), ['medications']);
+    expect(summaries(cards)).toEqual(['10-yr ASCVD risk 10.6 % — intermediate (PCE)']);
+    expect(cards[0]?.indicator).toBe('info');
+    expect(cards[0]?.detail).toContain(
+      'No statin draft: the medication list could not be read, so statin use is unknown; blood-pressure treatment was scored as absent.',
+    );
+  });
+});
+
+describe('lipids missing or stale: a quiet info card with a lipid-panel order', () => {
+  it('no lipids at all: lipid-panel card only (no estimate without them)', async () => {
+    const cards = await cardsFor({ id: 'no-lipids', age: 50, tc: null, hdl: null, ldl: null });
+    expect(summaries(cards)).toEqual(['No lipid panel in 5 years — order one to assess cardiovascular risk']);
+    expect(cards[0]?.indicator).toBe('info');
+    const [order] = suggested(cards[0]) as ServiceRequest[];
+    expect(order).toMatchObject({
+      resourceType: 'ServiceRequest',
+      status: 'draft',
+      intent: 'proposal',
+      subject: { reference: 'Patient/no-lipids' },
+      code: {
+        coding: [
+          {
+            system: 'http://loinc.org',
+            code: '57698-3',
+            display: 'Lipid panel with direct LDL - Serum or Plasma',
+          },
+        ],
+      },
+    });
+    const payload = await storedResult(t, cards[0]);
+    expect(runOf(payload, 'ascvd-pce-10y')).toMatchObject({
+      status: 'insufficient-data',
+      missing: ['total_cholesterol_mg_dl', 'hdl_cholesterol_mg_dl'],
+    });
+  });
+
+  it('lipids older than the 5-year lookback count as missing', async () => {
+    const cards = await cardsFor({ id: 'ancient', age: 50, lipidDate: ANCIENT });
+    expect(summaries(cards)).toEqual(['No lipid panel in 5 years — order one to assess cardiovascular risk']);
+  });
+
+  it('stale lipids: the (provisional) risk card without a draft, plus the lipid-panel card', async () => {
+    const cards = await cardsFor({ id: 'stale', age: 60, race: 'white', sbp: 140, lipidDate: STALE });
+    expect(summaries(cards)).toEqual([
+      '10-yr ASCVD risk 10.6 % — intermediate (PCE)',
+      'Lipids last measured 2024-06-01 (stale) — repeat the lipid panel to update cardiovascular risk',
+    ]);
+    expect(cards.map((c) => c.indicator)).toEqual(['info', 'info']);
+    expect(cards[0]?.detail).toContain('No statin draft: lipids are stale — repeat the panel first.');
+    expect(cards[0]?.detail).toContain('- Total cholesterol: stale (2024-06-01)');
+    expect(suggestedCodes(cards[1])).toEqual(['loinc:57698-3']);
+    expect(cards[1]?.detail).toContain('- Total cholesterol: 213 mg/dL (2024-06-01), stale after 365 days');
+  });
+
+  it('stale lipids at low risk: only the lipid-panel card', async () => {
+    const cards = await cardsFor({
+      id: 'stale-low',
+      age: 55,
+      sex: 'female',
+      race: 'white',
+      lipidDate: STALE,
+    });
+    expect(summaries(cards)).toEqual([
+      'Lipids last measured 2024-06-01 (stale) — repeat the lipid panel to update cardiovascular risk',
+    ]);
+  });
+
+  it('LDL-C alone missing: risk card (no draft: LDL-C rules not assessed) and a lipid-panel card', async () => {
+    const cards = await cardsFor({ id: 'no-ldl', ...INTERMEDIATE, ldl: null });
+    expect(summaries(cards)).toEqual([
+      '10-yr ASCVD risk 12.3 % — intermediate (PCE)',
+      'No LDL-C result in 5 years — order a lipid panel to assess cardiovascular risk',
+    ]);
+    expect(cards[0]?.detail).toContain('LDL-C not found: LDL-C-based statin rules were not assessed.');
+  });
+
+  it('the lipid search unreadable: absence proves nothing, so no lipid-panel card', async () => {
+    const cards = await withPrefetch(t, aCvPatient({ id: 'lipids-unknown', age: 50 }), ['lipids']);
+    expect(cards).toEqual([]);
+  });
+});
+
+describe('missing data that no order fixes: no card', () => {
+  it.each([
+    ['blood pressure', { sbp: null }],
+    ['smoking status', { smoker: null }],
+  ] as const)('no %s: neither PCE nor PREVENT can run, and nothing is shown', async (_what, missing) => {
+    expect(await cardsFor({ id: `miss-${_what.replace(' ', '-')}`, ...INTERMEDIATE, ...missing })).toEqual(
+      [],
+    );
+  });
+
+  it('no administrative sex: nothing is shown', async () => {
+    const p = aCvPatient({ id: 'no-sex', ...INTERMEDIATE });
+    const patient = p.byKey.patient[0] as { gender?: string };
+    delete patient.gender;
+    expect(await withPrefetch(t, p)).toEqual([]);
+  });
+
+  it('no eGFR: the PCE card stands; PREVENT says what it is missing', async () => {
+    const cards = await cardsFor({ id: 'no-egfr', ...INTERMEDIATE, egfr: null });
+    expect(summaries(cards)).toEqual([
+      '10-yr ASCVD risk 12.3 % — intermediate (PCE); moderate-intensity statin recommended',
+    ]);
+    expect(cards[0]?.detail).toContain('- 10-yr: not estimated — missing eGFR');
+    expect(cards[0]?.detail).toContain('- eGFR: missing');
+  });
+
+  it('no BMI: likewise', async () => {
+    const [card] = await cardsFor({ id: 'no-bmi', ...INTERMEDIATE, bmi: null });
+    expect(card?.detail).toContain('- 10-yr: not estimated — missing BMI');
+  });
+
+  it('the Condition list unreadable: no card at all (known ASCVD cannot be ruled out)', async () => {
+    expect(
+      await withPrefetch(t, aCvPatient({ id: 'cond-unknown', ...INTERMEDIATE }), ['conditions']),
+    ).toEqual([]);
+  });
+});
+
+describe('outside every model population: no card and nothing stored', () => {
+  it.each([
+    ['age 25', { id: 'age25', age: 25 }],
+    ['age 85', { id: 'age85', age: 85, sbp: 150 }],
+    ['known ASCVD', { id: 'ascvd', ...INTERMEDIATE, ascvd: true }],
+    [
+      'known ASCVD without lipids',
+      { id: 'ascvd-nolip', ...INTERMEDIATE, ascvd: true, tc: null, hdl: null, ldl: null },
+    ],
+  ] as const)('%s', async (_label, o) => {
+    expect(await cardsFor(o)).toEqual([]);
+    const history = await t.store.findCardHistory({ patientRef: `Patient/${o.id}` });
+    expect(history).toEqual([]);
+  });
+
+  it('age 35 with complete data: in PREVENT’s population but nothing to act on → no card', async () => {
+    expect(await cardsFor({ id: 'age35', age: 35 })).toEqual([]);
+  });
+
+  it('age 35 without lipids: the lipid-panel card (PREVENT needs them)', async () => {
+    const cards = await cardsFor({ id: 'age35-nolip', age: 35, tc: null, hdl: null, ldl: null });
+    expect(summaries(cards)).toEqual(['No lipid panel in 5 years — order one to assess cardiovascular risk']);
+  });
+});
+
+describe('PREVENT 30-year risk is shown only up to age 59', () => {
+  it('age 55: 10- and 30-year lines', async () => {
+    const [card] = await cardsFor({ id: 'prevent55', age: 55, race: 'white' });
+    expect(card?.detail).toContain('- 10-yr: total CVD 4.1 %, ASCVD 2.8 %, heart failure 1.6 % (base model)');
+    expect(card?.detail).toContain(
+      '- 30-yr: total CVD 22.6 %, ASCVD 14.8 %, heart failure 11.1 % (base model)',
+    );
+  });
+
+  it('age 60: no 30-year line; the reason is in the stored result', async () => {
+    const [card] = await cardsFor({ id: 'prevent60', ...INTERMEDIATE });
+    expect(card?.detail).not.toContain('30-yr');
+    expect(runOf(await storedResult(t, card), 'prevent-30y')).toMatchObject({ status: 'not-applicable' });
+  });
+});
+
+describe('the published PCE example (Goff 2014: 55 y, TC 213, HDL 50, untreated SBP 120, non-smoker)', () => {
+  // Low-risk profiles get no risk card; with stale lipids the lipid-panel card stands on the same result.
+  it.each([
+    ['white', 'female', 0.021],
+    ['black', 'female', 0.03],
+    ['white', 'male', 0.053],
+    ['black', 'male', 0.061],
+  ] as const)('%s %s → %f (±0.1 percentage point)', async (race, sex, expected) => {
+    const cards = await cardsFor({ id: `goff-${race}-${sex}`, age: 55, race, sex, lipidDate: STALE });
+    const payload = await storedResult(t, cards.at(-1));
+    const pce = runOf(payload, 'ascvd-pce-10y');
+    if (pce.status !== 'ok') throw new Error('PCE should have run');
+    expect(Math.abs((pce.outputs['risk_10y'] ?? 0) - expected)).toBeLessThanOrEqual(0.001);
+  });
+
+  it('the borderline examples read the same number on the card', async () => {
+    expect(summaries(await cardsFor({ id: 'goff-wm', age: 55, race: 'white' }))).toEqual([
+      '10-yr ASCVD risk 5.4 % — borderline (PCE)',
+    ]);
+    expect(summaries(await cardsFor({ id: 'goff-bm', age: 55, race: 'black' }))).toEqual([
+      '10-yr ASCVD risk 6.1 % — borderline (PCE)',
+    ]);
+  });
+});
