@@ -77,11 +77,11 @@ describe('EHR launch', () => {
     expect(requests.filter((r) => r.url.includes(h.accessToken))).toEqual([]);
     expect(h.fhir.requests.some((r) => r.url === '/fhir/Patient/p2')).toBe(true);
 
-    const storage = await page.evaluate(() => ({
-      local: JSON.stringify({ ...localStorage }),
-      session: JSON.stringify({ ...sessionStorage }),
-      cookie: document.cookie,
-    }));
+    const storage = await page.evaluate(() => {
+      const dump = (s: Storage): string =>
+        JSON.stringify(Array.from({ length: s.length }, (_, i) => [s.key(i), s.getItem(s.key(i) ?? '')]));
+      return { local: dump(localStorage), session: dump(sessionStorage), cookie: document.cookie };
+    });
     expect(storage.local).not.toContain(h.accessToken);
     expect(storage.cookie).toBe('');
     expect(await page.context().cookies()).toEqual([]);
