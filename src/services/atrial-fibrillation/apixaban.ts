@@ -84,7 +84,7 @@ export function apixabanDose(
   if (met + unknown.length < r.criteriaNeeded) return { kind: 'dose', dose: 'standard', criteria };
   return {
     kind: 'review',
-    why: `${unknown.map((c) => c.label.split(' ')[0]?.toLowerCase() ?? '').join(' and ')} not on file, and it decides the dose`,
+    why: `${unknown.map((c) => c.label.split(' ')[0]?.toLowerCase() ?? '').join(' and ')} not on file, and ${unknown.length > 1 ? 'they decide' : 'it decides'} the dose`,
     criteria,
   };
 }

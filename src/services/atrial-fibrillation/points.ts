@@ -52,9 +52,12 @@ export function criterionLine(r: CriterionMet): string {
   return `${r.label} +${String(r.points)} — ${r.found}${where === '' ? '' : ` (${where})`}`;
 }
 
-/** Yes/no criteria that were not found in coded data and so counted as absent (flagged `defaulted`). */
+/**
+ * Yes/no criteria with no coded evidence, which the score counts as absent. (Extraction returns `false`
+ * for "no active Condition in the value set" rather than flagging a default, so this reads the value.)
+ */
 export function criteriaAssumedAbsent(run: OkRun, labels: Labels): string[] {
   return Object.entries(run.inputs)
-    .filter(([name, p]) => p.flags.includes('defaulted') && labels[name] !== undefined)
-    .map(([name]) => (labels[name] ?? name).toLowerCase());
+    .filter(([name, p]) => p.value === false && labels[name] !== undefined)
+    .map(([name]) => labels[name] ?? name);
 }
