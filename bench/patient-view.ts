@@ -85,20 +85,40 @@ interface Discovery {
   services: { id: string; hook: string; prefetch?: Record<string, string> }[];
 }
 
-/** Each template resolved against the real FHIR server, as an EHR fills prefetch. */
+/**
+ * Each template resolved against the real FHIR server, as an EHR fills prefetch: searches are
+ * gathered across pages into one complete searchset (Augur is given no FHIR server to page through).
+ */
 async function prefetchFor(
   templates: Record<string, string>,
   fhirBase: string,
 ): Promise<Record<string, unknown>> {
+  interface Page {
+    resourceType: string;
+    entry?: unknown[];
+    link?: { relation: string; url: string }[];
+  }
   const out: Record<string, unknown> = {};
   for (const [key, template] of Object.entries(templates)) {
     const query = template
       .replaceAll('{{context.patientId}}', 'p1')
       .replaceAll('{{context.userId}}', 'Practitioner/dr1');
-    const res = await fetch(`${fhirBase}/${query}`);
-    if (res.status !== 200)
-      throw new Error(`prefetch ${key}: FHIR server answered ${String(res.status)} for ${query}`);
-    out[key] = await res.json();
+    let url: string | undefined = `${fhirBase}/${query}`;
+    let first: Page | undefined;
+    const entries: unknown[] = [];
+    while (url !== undefined) {
+      const res = await fetch(url);
+      if (res.status !== 200)
+        throw new Error(`prefetch ${key}: FHIR server answered ${String(res.status)} for ${query}`);
+      const page = (await res.json()) as Page;
+      first ??= page;
+      entries.push(...(page.entry ?? []));
+      url = page.resourceType === 'Bundle' ? page.link?.find((l) => l.relation === 'next')?.url : undefined;
+    }
+    out[key] =
+      first?.resourceType === 'Bundle'
+        ? { resourceType: 'Bundle', type: 'searchset', total: entries.length, entry: entries }
+        : first;
   }
   return out;
 }
@@ -186,10 +206,33 @@ function topSelfTime(file: string, n = 15): string[] {
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const total = profile.samples.length;
-  return [...counts.entries()]
+  const byArea = new Map<string, number>();
+  for (const id of profile.samples) {
+    const url = byId.get(id)?.callFrame.url ?? '';
+    const area =
+      /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+      /\/(src\/[^/]+)/.exec(url)?.[1] ??
+      (url.startsWith('node:')
+        ? 'node'
+        : url === ''
+          ? (byId.get(id)?.callFrame.functionName ?? '')
+          : url.startsWith('wasm')
+            ? 'wasm'
+            : 'other');
+    byArea.set(area, (byArea.get(area) ?? 0) + 1);
+  }
+  const areas = [...byArea.entries()]
     .sort((a, b) => b[1] - a[1])
-    .slice(0, n)
-    .map(([k, c]) => `${((100 * c) / total).toFixed(1).padStart(5)} %  ${k}`);
+    .slice(0, 12)
+    .map(([k, c]) => `${((100 * c) / total).toFixed(1).padStart(5)} %  [${k}]`);
+  return [
+    ...areas,
+    '',
+    ...[...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, c]) => `${((100 * c) / total).toFixed(1).padStart(5)} %  ${k}`),
+  ];
 }
 
 async function main(): Promise<void> {

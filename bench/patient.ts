@@ -94,5 +94,7 @@ export function benchPatient(now: Date): FhirResource[] {
     }),
     aMedicationRequest({ id: 'amlodipine', rxnorm: '197361', display: 'amlodipine 5 MG Oral Tablet' }),
   );
+  // The builders leave Observation.subject out; a FHIR server finds results by patient through it.
+  for (const r of resources) if (r.resourceType === 'Observation') r.subject = { reference: 'Patient/p1' };
   return resources;
 }

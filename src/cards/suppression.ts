@@ -43,6 +43,6 @@ export async function suppressionFor(
   now: Date,
   policy: SuppressionPolicy,
 ): Promise<(cardKey: string, orderRef?: string) => Verdict> {
-  const history = await store.findCardHistory(query);
+  const history = await store.findCardHistory({ ...query, withFeedback: true });
   return (cardKey, orderRef) => verdictFor(history, cardKey, now, policy, orderRef);
 }

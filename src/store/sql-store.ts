@@ -168,7 +168,9 @@ export function createSqlStore(db: SqlDb): Store {
     },
     findCardHistory: async (query) => {
       const { where, params } = historyWhere(query);
-      const sql = `${SELECT_HISTORY} WHERE ${where} GROUP BY c.card_uuid ORDER BY c.shown_at DESC, c.card_uuid`;
+      const select =
+        query.withFeedback === true ? SELECT_HISTORY.replace('LEFT JOIN', 'JOIN') : SELECT_HISTORY;
+      const sql = `${select} WHERE ${where} GROUP BY c.card_uuid ORDER BY c.shown_at DESC, c.card_uuid`;
       return (await db.query<CardRow>(sql, params)).map(toHistoryEntry);
     },
     appendAudit: (record) => insertAudit(db, record),

@@ -46,6 +46,11 @@ export interface CardHistoryQuery {
   orderRef?: string;
   since?: Date;
   tenant?: string;
+  /**
+   * Only cards that received feedback (suppression decisions need nothing else, and a patient seen daily
+   * accumulates many cards without any).
+   */
+  withFeedback?: boolean;
 }
 
 /** An AuditEvent-shaped record (IHE Basic Audit Log Patterns), identifiers only. */

@@ -73,6 +73,19 @@ export function historyCases(engine: Engine): void {
       ]);
     });
 
+    it('withFeedback: only the cards that received feedback, with it', async () => {
+      const patient = aPatientRef();
+      const quiet = aCard({ patientRef: patient });
+      const answered = aCard({ patientRef: patient });
+      await engine.store.recordCardsShown([quiet, answered]);
+      await engine.store.recordFeedback(aFeedback({ cardUuid: answered.cardUuid, outcome: 'overridden' }));
+      const all = await engine.store.findCardHistory({ patientRef: patient });
+      expect(uuids(all).sort()).toEqual([quiet.cardUuid, answered.cardUuid].sort());
+      const withFeedback = await engine.store.findCardHistory({ patientRef: patient, withFeedback: true });
+      expect(uuids(withFeedback)).toEqual([answered.cardUuid]);
+      expect(withFeedback[0]?.feedback).toHaveLength(1);
+    });
+
     it('exposes feedback with its hookInstance and model versions in the feedback_analytics view', async () => {
       const card = aCard({ models: ['pce-ascvd@2013.1', 'prevent@2023.2'] });
       await engine.store.recordCardsShown([card]);
