@@ -214,7 +214,7 @@ describe('GET /api/results/:id', () => {
       for (let i = 0; i < 3; i++) {
         const res = await request(limited.app).get(`/api/results/AAAAAAAAAAAAAAAAAAAAAA?patient=p1`);
         statuses.push(res.status);
-        retryAfter ??= res.headers['retry-after'] as string | undefined;
+        retryAfter ??= res.headers['retry-after'];
       }
       expect(statuses).toEqual([404, 404, 429]);
       expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
