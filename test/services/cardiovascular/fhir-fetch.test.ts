@@ -103,7 +103,7 @@ describe('suggested resources pass the FHIR server’s $validate', () => {
     const resources = suggested(card);
     expect(resources).toHaveLength(1);
     for (const resource of resources) {
-      const res = await request(`${fhir.origin}`)
+      const res = await request(fhir.origin)
         .post(`/fhir/${resource.resourceType}/$validate`)
         .set('Authorization', `Bearer ${TOKEN}`)
         .set('Content-Type', 'application/fhir+json')
