@@ -47,7 +47,10 @@ async function handle(
 ): Promise<ServiceResult> {
   const registry = deps.models();
   const data = patientData(ctx.prefetch);
-  const unreadable = new Set([...data.unavailable.map((u) => u.key), ...data.incomplete]);
+  const unavailable = new Set(data.unavailable.map((u) => u.key));
+  // Absence matters for conditions and medications, so a list cut short counts as unreadable; the
+  // Observation searches are newest first, so a cut-short page still holds the latest results.
+  const unreadable = new Set([...unavailable, ...data.incomplete]);
   // Known ASCVD cannot be ruled out without the whole Condition list: say nothing (card data rationale).
   if (unreadable.has(CONDITIONS_KEY)) {
     ctx.log.info({ component: 'cardiovascular', reason: 'conditions-unreadable' }, 'no cardiovascular cards');
@@ -61,7 +64,7 @@ async function handle(
   const assessment = assess(
     runs,
     supporting,
-    { medicationsUnknown: unreadable.has(MEDICATIONS_KEY), lipidsUnknown: unreadable.has(LIPIDS_KEY) },
+    { medicationsUnknown: unreadable.has(MEDICATIONS_KEY), lipidsUnknown: unavailable.has(LIPIDS_KEY) },
     cards,
   );
   const patientId = ctx.request.context.patientId;

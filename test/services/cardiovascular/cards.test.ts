@@ -313,6 +313,19 @@ describe('lipids missing or stale: a quiet info card with a lipid-panel order', 
     expect(cards[0]?.detail).toContain('LDL-C not found: LDL-C-based statin rules were not assessed.');
   });
 
+  it('a cut-short lipid page (newest first) still shows its latest results: the stale card stands', async () => {
+    const p = aCvPatient({ id: 'lipids-paged', age: 60, race: 'white', sbp: 140, lipidDate: STALE });
+    const prefetch = prefetchOf(p);
+    prefetch['lipids'] = {
+      ...(prefetch['lipids'] as object),
+      link: [{ relation: 'next', url: 'https://ehr.example/fhir/Observation?page=2' }],
+    };
+    const cards = await call(t, aPatientViewRequest({ patientId: p.id, prefetch }));
+    expect(summaries(cards)).toContain(
+      'Lipids last measured 2024-06-01 (stale) — repeat the lipid panel to update cardiovascular risk',
+    );
+  });
+
   it('the lipid search unreadable: absence proves nothing, so no lipid-panel card', async () => {
     const cards = await withPrefetch(t, aCvPatient({ id: 'lipids-unknown', age: 50 }), ['lipids']);
     expect(cards).toEqual([]);
@@ -348,6 +361,16 @@ describe('missing data that no order fixes: no card', () => {
   it('no BMI: likewise', async () => {
     const [card] = await cardsFor({ id: 'no-bmi', ...INTERMEDIATE, bmi: null });
     expect(card?.detail).toContain('- 10-yr: not estimated — missing BMI');
+  });
+
+  it('a Condition list cut short (a next page not fetched): no card, ASCVD could be on page 2', async () => {
+    const p = aCvPatient({ id: 'cond-paged', ...INTERMEDIATE });
+    const prefetch = prefetchOf(p);
+    prefetch['conditions'] = {
+      ...(prefetch['conditions'] as object),
+      link: [{ relation: 'next', url: 'https://ehr.example/fhir/Condition?page=2' }],
+    };
+    expect(await call(t, aPatientViewRequest({ patientId: p.id, prefetch }))).toEqual([]);
   });
 
   it('the Condition list unreadable: no card at all (known ASCVD cannot be ruled out)', async () => {
