@@ -233,6 +233,8 @@ export const DrugsFile = z
             code: rxcode,
             display: z.string().min(1),
             dosage: z.string().min(1),
+            /** Label cautions the prescriber should see beside the suggestion. */
+            caution: z.string().min(1).optional(),
             source: z.string(),
           })
           .strict(),

@@ -109,6 +109,14 @@ function actionSuggestions(
   }
 }
 
+function alternativeCautions(tables: PgxTables, f: Extract<Finding, { kind: 'actionable' }>): string[] {
+  if (f.row.action?.kind !== 'replace') return [];
+  return f.row.action.alternatives.flatMap((id) => {
+    const caution = tables.alternatives.get(id)?.caution;
+    return caution === undefined ? [] : [caution];
+  });
+}
+
 /** Card parts for a finding about `order`, or undefined for a normal result with nothing to review. */
 export function findingCardParts(
   tables: PgxTables,
@@ -144,7 +152,6 @@ export function findingCardParts(
         overrideReasons: cards.overrideReasons.finding,
       };
     case 'actionable': {
-      const first = f.matched[0];
       const strength = cards.strengthWords[f.row.strength];
       const suggestions = [
         ...actionSuggestions(tables, f, order),
@@ -163,10 +170,10 @@ export function findingCardParts(
           reasoningSection,
           `**CPIC recommendation** (${strength}): ${f.row.recommendation}`,
           f.guideline.scope === undefined ? '' : `**Scope:** ${f.guideline.scope}`,
+          section('Alternatives', alternativeCautions(tables, f)),
           untested.length > 0 ? `**Not tested:** ${untested.join(', ')} — ${f.guideline.test}` : '',
           section('Notes', notes),
           `**Source:** ${citationLine(f)}`,
-          first === undefined ? '' : '',
         ]),
         ...(suggestions.length > 0 ? { suggestions, selectionBehavior: 'at-most-one' as const } : {}),
         overrideReasons: cards.overrideReasons.finding,

@@ -96,6 +96,7 @@ describe('order-select → order-sign with prefetch (clopidogrel, CYP2C19 *2/*2)
     expect(card?.detail).toContain('CYP2C19 *2/*2 → poor metabolizer (Observation/g-2c19, 2023-06-01)');
     expect(card?.detail).toContain('**CPIC recommendation** (strong)');
     expect(card?.detail).toContain('Guideline version: 2022 update (2022-02-08)');
+    expect(card?.detail).toContain('Prasugrel: contraindicated after a stroke or TIA');
     expect(card?.source).toMatchObject({
       label: 'CPIC clopidogrel–CYP2C19 (2022)',
       topic: { code: 'pharmacogenomics' },
