@@ -3,53 +3,13 @@
  * browser, then hand over to fhirclient's `authorize` with PKCE required and a crypto-random state.
  */
 import FHIR from 'fhirclient';
-import type { fhirclient } from 'fhirclient/lib/types';
-import { sameIssuer, type AppConfig, type AppIssuer } from '../../../src/smart/app-config.js';
+import type { fhirclient } from 'fhirclient/lib/types.js';
+import { sameIssuer, type AppIssuer } from '../../../src/smart/app-config.js';
 import { loadAppConfig } from './config.js';
-import { LaunchError } from './errors.js';
+import { pickIssuer } from './issuer.js';
 import { randomState } from './state.js';
 
-/**
- * URL parameters fhirclient would read from the launch URL and let override Augur's own settings:
- * `fhirServiceUrl` skips authorization altogether, `clientId` swaps the client, `patientId` presets a
- * patient. An EHR sends only `iss` and `launch`; a link carrying these is refused.
- */
-export const REFUSED_PARAMS = ['fhirServiceUrl', 'clientId', 'patientId'] as const;
-
 export type LaunchStep = { kind: 'redirecting' } | { kind: 'choose'; issuers: AppIssuer[] };
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'an unrecognised address';
-  }
-}
-
-/** The allowlisted issuer this launch is for, a chooser, or a LaunchError. */
-export function pickIssuer(config: AppConfig, params: URLSearchParams): AppIssuer | 'choose' {
-  for (const p of REFUSED_PARAMS) {
-    if (params.has(p))
-      throw new LaunchError('other', `This launch link carries "${p}", which Augur does not accept.`);
-  }
-  const requested = params.get('iss');
-  if (requested === null) {
-    if (params.has('launch'))
-      throw new LaunchError('other', 'The EHR started a launch without naming its FHIR server (iss).');
-    if (config.issuers.length === 0)
-      throw new LaunchError('unknown-issuer', 'Augur has no EHR configured for launching.');
-    if (config.issuers.length > 1) return 'choose';
-    const [only] = config.issuers;
-    if (only !== undefined) return only;
-  }
-  const match = config.issuers.find((i) => requested !== null && sameIssuer(i.iss, requested));
-  if (match === undefined)
-    throw new LaunchError(
-      'unknown-issuer',
-      `Augur is not set up for the FHIR server at ${hostOf(requested ?? '')}.`,
-    );
-  return match;
-}
 
 /** fhirclient accepts a list of configurations (picked by `issMatch`) but types only the single form. */
 const authorize = FHIR.oauth2.authorize.bind(FHIR.oauth2) as (

@@ -22,13 +22,14 @@ function statusOf(err: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-/** Browsers report a refused or unreachable `fetch` as a TypeError ("Failed to fetch"). */
-function isNetworkFailure(err: unknown): boolean {
-  if (err instanceof TypeError) return true;
+/**
+ * A request that never got an answer: browsers reject `fetch` with a TypeError ("Failed to fetch",
+ * "NetworkError …", "Load failed"); fhirclient wraps its discovery fetches in its own message.
+ */
+export function isNetworkFailure(err: unknown): boolean {
   const message = err instanceof Error ? err.message : '';
-  return /Failed to fetch|NetworkError|Load failed|Failed to fetch the (well-known json|conformance statement)/i.test(
-    message,
-  );
+  if (err instanceof TypeError && /fetch|network|load failed/i.test(message)) return true;
+  return /Failed to fetch the (well-known json|conformance statement)/.test(message);
 }
 
 export const MESSAGES = {

@@ -3,9 +3,12 @@
  * URL resolves under that base, and an absolute one — including a Bundle's `next` link — must stay under
  * it (fhirclient alone would follow a foreign `next` link with the token attached).
  */
-import type Client from 'fhirclient/lib/Client';
+import type * as ClientModule from 'fhirclient/lib/Client.js';
 import type { Bundle, Resource } from 'fhir/r4.js';
-import { LaunchError, MESSAGES } from './errors.js';
+import { LaunchError, MESSAGES, isNetworkFailure } from './errors.js';
+
+/** fhirclient's Client (a CommonJS default export: `.default` in both Bundler and NodeNext resolution). */
+type Client = ClientModule.default;
 
 export interface FhirReadOptions {
   /** As fhirclient: 1 (default) the first page only, n up to n pages, 0 every page (at most MAX_PAGES). */
@@ -36,7 +39,7 @@ async function get(client: Client, url: string): Promise<unknown> {
     );
   } catch (err) {
     if ((err as { status?: unknown }).status === 401) throw new LaunchError('expired', MESSAGES.expired);
-    if (err instanceof TypeError) throw new LaunchError('unreachable', MESSAGES.unreachable);
+    if (isNetworkFailure(err)) throw new LaunchError('unreachable', MESSAGES.unreachable);
     throw err;
   }
 }

@@ -4,12 +4,15 @@
  * the launch patient.
  */
 import FHIR from 'fhirclient';
-import type Client from 'fhirclient/lib/Client';
+import type * as ClientModule from 'fhirclient/lib/Client.js';
 import type { Patient } from 'fhir/r4.js';
 import type { ResultPayload } from '../../../src/cards/result.js';
 import { LaunchError, MESSAGES, markLaunch, toLaunchError } from './errors.js';
 import { fhirRead, type FhirReadOptions } from './fhir.js';
 import type { AugurSession } from './types.js';
+
+/** fhirclient's Client (a CommonJS default export: `.default` in both Bundler and NodeNext resolution). */
+type Client = ClientModule.default;
 
 /** Where fhirclient keeps the current state key in sessionStorage (fhirclient/lib/settings SMART_KEY). */
 const SMART_KEY = 'SMART_KEY';
