@@ -86,6 +86,8 @@ export const CardiovascularCardFile = z
         bands: bandsSchema,
         bandPolicy: z.record(z.string(), BandPolicy),
         onStatinNote: text,
+        showWhenOnStatin: z.boolean(),
+        showWhenOnStatinRationale: text,
         indicatorRationale: text,
       })
       .strict(),

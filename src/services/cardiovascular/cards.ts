@@ -119,7 +119,7 @@ function headline(
   if (a.severeLdl) {
     if (offer === undefined && a.onStatin && !cards.severeLdl.showWhenOnStatin) return undefined;
     return {
-      key: 'cv-risk:ldl=severe',
+      key: offer === undefined ? 'cv-risk:ldl=severe' : `cv-risk:ldl=severe;statin=${offer.rule.intensity}`,
       summary:
         offer === undefined
           ? render(t.severeLdl, { ldl, threshold: cards.severeLdl.minMgDl })
@@ -134,8 +134,9 @@ function headline(
   const policy = band === undefined ? undefined : cards.pce.bandPolicy[band.id];
   if (offer !== undefined) {
     const banded = offer.rule.when.pceBands !== undefined;
+    const base = band === undefined ? `cv-risk:rule=${offer.rule.id}` : `cv-risk:pce=${band.id}`;
     return {
-      key: band === undefined ? `cv-risk:rule=${offer.rule.id}` : `cv-risk:pce=${band.id}`,
+      key: `${base};statin=${offer.rule.intensity}`,
       summary: render(offer.rule.summary, { ldl, ...pceVars }),
       meaning: banded ? (policy?.meaning ?? '') : '',
       indicator: offer.rule.indicator,
@@ -143,6 +144,7 @@ function headline(
     };
   }
   if (band === undefined || policy?.show !== true) return undefined;
+  if (a.onStatin && !cards.pce.showWhenOnStatin) return undefined;
   return {
     key: `cv-risk:pce=${band.id}`,
     summary: render(t.pce, pceVars),

@@ -4,9 +4,17 @@
  * PREVENT 30-year only up to 59, and the published PCE example. Summaries are written out in full:
  * they are what the clinician reads.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MedicationRequest, ServiceRequest } from 'fhir/r4.js';
+import { cardsDir } from '../../../src/cards/data.js';
 import { responseViolations } from '../../../src/cds/card-invariants.js';
+import {
+  CARDIOVASCULAR_FILE,
+  type CardiovascularCards,
+} from '../../../src/services/cardiovascular/card-data.js';
 import { cardiovascularService } from '../../../src/services/cardiovascular/service.js';
 import { startServiceApp, type ServiceApp } from '../../support/services.js';
 import { aPatientViewRequest } from '../../support/hook-requests.js';
@@ -148,7 +156,7 @@ describe('the card itself', () => {
     const payload = await storedResult(t, card);
     expect(payload.serviceId).toBe('augur-cardiovascular-risk');
     expect(payload.card).toEqual({
-      key: 'cv-risk:pce=intermediate',
+      key: 'cv-risk:pce=intermediate;statin=moderate',
       summary: card?.summary,
       indicator: 'warning',
       band: 'intermediate',
@@ -166,12 +174,54 @@ describe('the card itself', () => {
 });
 
 describe('the statin draft: shown only when the guideline supports it and no statin is active', () => {
-  it('already on a statin: the risk card is info, no draft, and says why the PCE reads low', async () => {
-    const cards = await cardsFor({ id: 'on-statin', ...INTERMEDIATE, onStatin: true });
-    expect(summaries(cards)).toEqual(['10-yr ASCVD risk 12.3 % — intermediate (PCE)']);
-    expect(cards[0]?.indicator).toBe('info');
-    expect(cards[0]?.suggestions).toBeUndefined();
-    expect(cards[0]?.detail).toContain('On a statin: the PCE was derived in untreated people');
+  it('already on a statin: no card (the decision is made; treated lipids understate the PCE)', async () => {
+    expect(await cardsFor({ id: 'on-statin', ...INTERMEDIATE, onStatin: true })).toEqual([]);
+    expect(
+      await cardsFor({
+        id: 'on-statin-high',
+        age: 65,
+        race: 'white',
+        sbp: 150,
+        smoker: true,
+        onStatin: true,
+      }),
+    ).toEqual([]);
+  });
+
+  it('on a statin with stale lipids: only the lipid-panel card', async () => {
+    const cards = await cardsFor({
+      id: 'on-statin-stale',
+      ...INTERMEDIATE,
+      onStatin: true,
+      lipidDate: STALE,
+    });
+    expect(summaries(cards)).toEqual([
+      'Lipids last measured 2024-06-01 (stale) — repeat the lipid panel to update cardiovascular risk',
+    ]);
+  });
+
+  it('a site that shows the risk card on a statin (pce.showWhenOnStatin) gets info, no draft, and why the PCE reads low', async () => {
+    const data = JSON.parse(
+      readFileSync(join(cardsDir(), CARDIOVASCULAR_FILE), 'utf8'),
+    ) as CardiovascularCards;
+    data.pce.showWhenOnStatin = true;
+    const dir = mkdtempSync(join(tmpdir(), 'augur-cv-'));
+    const file = join(dir, 'cardiovascular.json');
+    writeFileSync(file, JSON.stringify(data));
+    const app = await startServiceApp((deps) => [cardiovascularService(deps, { file })], { now: () => NOW });
+    try {
+      const cards = await withPrefetch(
+        app,
+        aCvPatient({ id: 'on-statin-shown', ...INTERMEDIATE, onStatin: true }),
+      );
+      expect(summaries(cards)).toEqual(['10-yr ASCVD risk 12.3 % — intermediate (PCE)']);
+      expect(cards[0]?.indicator).toBe('info');
+      expect(cards[0]?.suggestions).toBeUndefined();
+      expect(cards[0]?.detail).toContain('On a statin: the PCE was derived in untreated people');
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('LDL-C ≥ 190: high-intensity statin without risk calculation; the PCE is reported not applicable', async () => {
@@ -183,7 +233,7 @@ describe('the statin draft: shown only when the guideline supports it and no sta
     expect(suggestedCodes(cards[0])).toEqual(['rxnorm:617311']);
     const payload = await storedResult(t, cards[0]);
     expect(runOf(payload, 'ascvd-pce-10y')).toMatchObject({ status: 'not-applicable' });
-    expect(payload.card?.key).toBe('cv-risk:ldl=severe');
+    expect(payload.card?.key).toBe('cv-risk:ldl=severe;statin=high');
   });
 
   it('LDL-C ≥ 190 already on a statin: no card (intensification is outside this card)', async () => {

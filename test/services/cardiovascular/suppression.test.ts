@@ -64,6 +64,19 @@ describe('override → silenced while the band is unchanged', () => {
     clock = NOW;
   });
 
+  it('overriding the information-only card does not silence a later card that offers the draft', async () => {
+    const stale = { id: 'sup-3', ...INTERMEDIATE, lipidDate: '2024-06-01' };
+    const [info] = await show(stale);
+    expect(info?.suggestions).toBeUndefined();
+    await override(info, 'discussed-with-patient');
+    expect(summaries(await show(stale))).toEqual([
+      'Lipids last measured 2024-06-01 (stale) — repeat the lipid panel to update cardiovascular risk',
+    ]);
+    expect(summaries(await show({ ...stale, lipidDate: '2026-11-01' }))).toEqual([
+      '10-yr ASCVD risk 12.3 % — intermediate (PCE); moderate-intensity statin recommended',
+    ]);
+  });
+
   it('overriding the lipid-panel card silences it, not the risk card', async () => {
     const o = { id: 'sup-2', age: 60, race: 'white' as const, sbp: 140, lipidDate: '2024-06-01' };
     const cards = await show(o);
