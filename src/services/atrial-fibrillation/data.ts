@@ -126,11 +126,11 @@ export function loadAfCards(valueSets: ValueSetIndex, file = join(cardsDir(), AF
   const data = loadCardFile(file, AfCardFile);
   const named = [
     ...data.apixaban.noDose.conditionValueSets.map((id, i) => [
-      `apixaban.noDose.conditionValueSets.${i}`,
+      `apixaban.noDose.conditionValueSets[${i}]`,
       id,
     ]),
     ...data.apixaban.doseInputs.flatMap((s, i) =>
-      'valueSet' in s.fhir ? [[`apixaban.doseInputs.${i}.fhir.valueSet`, s.fhir.valueSet]] : [],
+      'valueSet' in s.fhir ? [[`apixaban.doseInputs[${i}].fhir.valueSet`, s.fhir.valueSet]] : [],
     ),
   ];
   for (const [field, id] of named) {
