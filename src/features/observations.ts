@@ -41,10 +41,11 @@ export function datedObservations<T>(
   const out: Dated<T>[] = [];
   for (const o of resources.filter(isObservation)) {
     if (!USABLE_STATUS.has(o.status)) continue;
+    const item = pick(o); // the code check first: most observations are about something else
+    if (item === undefined) continue;
     const dateText = observationDateText(o);
     const date = parseFhirDate(dateText);
-    const item = pick(o);
-    if (dateText === undefined || date === undefined || item === undefined) continue;
+    if (dateText === undefined || date === undefined) continue;
     out.push({ item, observation: o, date, dateText, ageDays: daysBetween(date, now) });
   }
   return out.sort((a, b) => b.date.getTime() - a.date.getTime());
