@@ -254,6 +254,20 @@ describe.each(MODES)('AF service (%s)', (mode) => {
       },
     );
 
+    it('a stale weight (older than 180 days) still counts, and is shown as stale', async () => {
+      const s = afPatient('dose-stale', mode, {
+        sex: 'female',
+        age: 82,
+        sbp: 130,
+        creatinineMgDl: 1.0,
+        weightKg: 58,
+        weightDate: '2026-03-01',
+      });
+      const card = only(await h.cards(s, mode));
+      expect(card.suggestions?.[0]?.label).toBe('Start apixaban 2.5 mg twice daily');
+      expect(card.detail).toContain('- Weight ≤ 60 kg: 58 kg (2026-03-01), stale — yes');
+    });
+
     it('mitral stenosis: no DOAC suggested at all, and the card says why', async () => {
       const s = afPatient('valve', mode, {
         ...typical,
@@ -427,6 +441,15 @@ describe.each(MODES)('AF service (%s)', (mode) => {
         conditions: [ICD.hypertension],
       });
       expect(await h.cards(s, mode, { medicationRequests: outcome })).toEqual([]);
+    });
+
+    it('conditions unreadable: 412 (the population cannot be checked)', async () => {
+      const s = afPatient('cond-unreadable', mode, { ...typical, sex: 'male', age: 78 });
+      const outcome: OperationOutcome = {
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'exception', diagnostics: 'search failed' }],
+      };
+      await expect(h.cards(s, mode, { conditions: outcome })).rejects.toThrow(/^412: .*conditions/);
     });
 
     it('an order whose drug cannot be identified is named as a caveat', async () => {

@@ -278,6 +278,27 @@ describe.each(MODES)('kidney service (%s)', (mode) => {
     expect(card.detail).toContain('(CKD G3b)');
   });
 
+  it('a stale eGFR (older than 180 days) is used and flagged', async () => {
+    const s = ckdPatient('stale-egfr', mode, fromVector(MAN_55));
+    const stale = s.resources.map((r) =>
+      r.resourceType === 'Observation' && r.id === `${s.patientId}-egfr`
+        ? { ...r, effectiveDateTime: '2026-04-01' }
+        : r,
+    );
+    const card = only(await h.cards({ ...s, resources: stale }, mode));
+    expect(card.summary).toBe('Kidney failure risk 9.0 % in 5 yr (KFRE) — refer to nephrology');
+    expect(card.detail).toContain('**Check**\n- eGFR: stale (2026-04-01)');
+  });
+
+  it('urine ACR in mg/mmol is converted (17 mg/mmol ≈ 150 mg/g)', async () => {
+    const s = ckdPatient('acr-mmol', mode, { sex: 'male', age: 55, egfr: 38 });
+    const acr = uacr(s.patientId, `${s.patientId}-acr`, 17, '2026-09-20');
+    acr.valueQuantity = { value: 17, unit: 'mg/mmol', system: 'http://unitsofmeasure.org', code: 'mg/mmol' };
+    const card = only(await h.cards({ ...s, resources: [...s.resources, acr] }, mode));
+    expect(card.summary).toBe('Kidney failure risk 9.0 % in 5 yr (KFRE) — refer to nephrology');
+    expect(card.detail).toContain('Urine ACR 150 mg/g (2026-09-20)');
+  });
+
   describe('outside the population or short of data: no card', () => {
     const none: [string, KidneyOptions][] = [
       ['eGFR ≥ 60 (CKD G2 coded)', { sex: 'male', age: 60, egfr: 65, uacrMgG: 400 }],
