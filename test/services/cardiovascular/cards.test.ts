@@ -169,7 +169,8 @@ describe('the card itself', () => {
     expect(pce.explanation.contributions.length).toBeGreaterThan(0);
     const thirty = runOf(payload, 'prevent-30y');
     expect(thirty).toMatchObject({ status: 'not-applicable', reason: 'age 60 is outside 30–59 years' });
-    expect(JSON.stringify(payload)).not.toContain('1966-05-15T'); // identifiers and values, no token or name
+    expect(pce.inputs['age_years']).toMatchObject({ value: 60, source: 'Patient/stored' });
+    expect(JSON.stringify(payload)).not.toContain('1966-05'); // no birth date (nor name, nor token)
   });
 });
 
