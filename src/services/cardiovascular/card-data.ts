@@ -17,8 +17,10 @@ import {
   loadCardFile,
   OverrideReasonsSchema,
   placeholders,
+  render,
   SourceSchema,
 } from '../../cards/data.js';
+import { SUMMARY_MAX } from '../../cards/build.js';
 import { repoRoot } from '../../config/paths.js';
 import { getValueSet, inValueSet, type ValueSetIndex } from '../../features/valuesets.js';
 import { InputSpec } from '../../models/manifest.js';
@@ -196,6 +198,7 @@ export function loadCardiovascularCards(
   const data = loadCardFile(file, CardiovascularCardFile);
   const problems = [
     ...templateProblems(data),
+    ...summaryLengthProblems(data),
     ...bandProblems(data),
     ...statinProblems(data, valueSets),
     ...inputProblems(data, valueSets),
@@ -222,6 +225,31 @@ function templateProblems(data: CardiovascularCards): string[] {
         (p) =>
           `${field.startsWith('statin.') ? '' : 'text.'}${field}: unknown placeholder {${p}} (allowed: ${allowed.map((a) => `{${a}}`).join(', ') || 'none'})`,
       );
+  });
+}
+
+/** Every summary, filled with its longest plausible values, must fit CDS Hooks' 139 characters. */
+function summaryLengthProblems(data: CardiovascularCards): string[] {
+  if (templateProblems(data).length > 0) return []; // reported already; cannot fill
+  const longestBand = data.pce.bands.map((b) => b.label).sort((a, b) => b.length - a.length)[0] ?? '';
+  const worst = {
+    risk: '100.0 %',
+    band: longestBand,
+    ldl: 9999,
+    threshold: data.severeLdl.minMgDl,
+    years: 99,
+    date: '2026-12-31',
+    missing: data.lipids.inputs.map((i) => data.lipids.names[i] ?? i).join(' or '),
+  };
+  const summaries: Record<string, string> = { ...prefixed('text.summary', data.text.summary) };
+  data.statin.rules.forEach((rule, i) => {
+    summaries[`statin.rules[${String(i)}].summary`] = rule.summary;
+  });
+  return Object.entries(summaries).flatMap(([field, template]) => {
+    const length = render(template, worst).length; // as makeCard counts
+    return length > SUMMARY_MAX
+      ? [`${field}: up to ${String(length)} characters when filled (max ${String(SUMMARY_MAX)})`]
+      : [];
   });
 }
 

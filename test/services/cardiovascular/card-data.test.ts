@@ -71,6 +71,14 @@ describe('cards/cardiovascular.json', () => {
     ).toContain('<file>: text.summary.pce: unknown placeholder {colour}');
   });
 
+  it('a summary that can exceed 139 characters when filled', () => {
+    expect(
+      errorOf((d) => {
+        d.text.summary.lipidsStale = `Lipids last measured {date} ${'x'.repeat(120)}`;
+      }),
+    ).toContain('<file>: text.summary.lipidsStale: up to 152 characters when filled (max 139)');
+  });
+
   it('a rule without a PCE band whose summary uses the risk', () => {
     expect(
       errorOf((d) => {
