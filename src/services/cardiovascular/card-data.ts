@@ -151,6 +151,7 @@ export const CardiovascularCardFile = z
           .object({
             recommendation: text,
             pceLine: text,
+            ldlLine: text,
             statinWithheldStaleLipids: text,
             statinWithheldMedsUnknown: text,
             ldlMissing: text,
@@ -181,6 +182,7 @@ const TEMPLATE_VARS: Readonly<Record<string, readonly string[]>> = {
   'summary.lipidsStale': ['date'],
   'detail.recommendation': ['recommendation'],
   'detail.pceLine': ['risk', 'band'],
+  'detail.ldlLine': ['ldl'],
   'detail.preventLine': ['horizon', 'risks', 'variant'],
   'detail.notEstimated': ['model', 'inputs'],
   'detail.lipidsMissingLine': ['label', 'years'],

@@ -62,6 +62,7 @@ function mainCard(a: Assessment, cards: CardiovascularCards, o: PlanOptions): Pl
   const detail = joinSections([
     head.meaning,
     showPceLine ? pceLine(a, cards) : '',
+    a.severeLdl || a.statin !== undefined ? ldlLine(a, cards) : '',
     statinLines(a, cards),
     factorSection(a, cards),
     flagSection(a, cards),
@@ -152,6 +153,14 @@ function headline(
     indicator: band.indicator,
     band: band.id,
   };
+}
+
+/** The LDL-C a statin rule or the severe pathway read, with its unit and date. */
+function ldlLine(a: Assessment, cards: CardiovascularCards): string {
+  const ldl = a.supporting['ldl_cholesterol_mg_dl'];
+  return ldl === undefined || ldl.value === null
+    ? ''
+    : render(cards.text.detail.ldlLine, { ldl: describeInput(ldl) });
 }
 
 function pceLine(a: Assessment, cards: CardiovascularCards): string {

@@ -232,6 +232,7 @@ describe('the statin draft: shown only when the guideline supports it and no sta
     ]);
     expect(cards[0]?.indicator).toBe('warning');
     expect(suggestedCodes(cards[0])).toEqual(['rxnorm:617311']);
+    expect(cards[0]?.detail).toContain('**LDL-C:** 200 mg/dL (2026-09-01)');
     const payload = await storedResult(t, cards[0]);
     expect(runOf(payload, 'ascvd-pce-10y')).toMatchObject({ status: 'not-applicable' });
     expect(payload.card?.key).toBe('cv-risk:ldl=severe;statin=high');
@@ -255,6 +256,7 @@ describe('the statin draft: shown only when the guideline supports it and no sta
     ]);
     expect(suggestedCodes(cards[0])).toEqual(['rxnorm:617310']);
     expect(cards[0]?.detail).toContain('**PCE 10-yr ASCVD risk:** 2.6 % (low)');
+    expect(cards[0]?.detail).toContain('**LDL-C:** 130 mg/dL (2026-09-01)');
   });
 
   it('diabetes with 10-yr risk ≥ 20 %: high-intensity statin (IIa)', async () => {
