@@ -433,7 +433,7 @@ describe('missing data that no order fixes: no card', () => {
   });
 });
 
-describe('outside every model population: no card and nothing stored', () => {
+describe('outside every model population: no card (so no card history and no stored result)', () => {
   it.each([
     ['age 25', { id: 'age25', age: 25 }],
     ['age 85', { id: 'age85', age: 85, sbp: 150 }],
@@ -465,6 +465,11 @@ describe('PREVENT 30-year risk is shown only up to age 59', () => {
     expect(card?.detail).toContain(
       '- 30-yr: total CVD 22.6 %, ASCVD 14.8 %, heart failure 11.1 % (base model)',
     );
+  });
+
+  it('age 59: still shown', async () => {
+    const [card] = await cardsFor({ id: 'prevent59', age: 59, race: 'white' });
+    expect(card?.detail).toMatch(/- 30-yr: total CVD \d+\.\d %/);
   });
 
   it('age 60: no 30-year line; the reason is in the stored result', async () => {
