@@ -37,6 +37,8 @@ export interface HarnessOptions {
   services?: (deps: ServiceDeps) => readonly CdsService[];
   /** Further `smartApp.issuers` entries besides the harness FHIR server (e.g. one that is down). */
   extraIssuers?: { iss: string; name?: string }[];
+  /** `smartApp.frameAncestors`: EHR origins allowed to embed the app. */
+  frameAncestors?: string[];
   /** Further file-config fields (e.g. `cards`, `modelSettings`). */
   file?: Record<string, unknown>;
 }
@@ -151,6 +153,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
           { iss: fhir.baseUrl, name: 'Harness EHR', connectOrigins: [auth.origin] },
           ...(o.extraIssuers ?? []),
         ],
+        frameAncestors: o.frameAncestors ?? [],
       },
       ...o.file,
     },
