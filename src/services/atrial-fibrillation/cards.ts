@@ -63,46 +63,43 @@ function doseSection(data: AfCards, dose: DoseDecision): string {
   const items = dose.criteria.map(
     (c) => `${c.label}: ${c.shown} — ${c.met === undefined ? 'unknown' : c.met ? 'yes' : 'no'}`,
   );
+  const d = doseOf(a, dose);
   const outcome =
-    dose.kind === 'dose'
-      ? `Suggested: apixaban ${(dose.dose === 'reduced' ? a.reduced : a.standard).doseText}.`
-      : `No dose suggested: ${dose.why}.`;
+    d !== undefined
+      ? `Suggested: apixaban ${d.doseText}.`
+      : `No dose suggested: ${dose.kind === 'review' ? dose.why : ''}.`;
   return joinSections([section(`Apixaban dose check (${rule})`, items), outcome]);
 }
 
-function medicationDraft(
-  data: AfCards,
-  dose: DoseDecision,
-  patientId: string,
-  reason?: string,
-): MedicationRequest {
-  const a = data.apixaban;
+type Dose = AfCards['apixaban']['standard'];
+
+/** The dose the decision settled on, or undefined ("review" without a dose). */
+const doseOf = (a: AfCards['apixaban'], dose: DoseDecision): Dose | undefined =>
+  dose.kind !== 'dose' ? undefined : dose.dose === 'reduced' ? a.reduced : a.standard;
+
+/** A complete draft MedicationRequest: the product and its dosage, or the ingredient with no dose. */
+function medicationDraft(a: AfCards['apixaban'], d: Dose | undefined, patientId: string, reason?: string) {
   const mr: MedicationRequest = {
     resourceType: 'MedicationRequest',
+    id: randomUUID(),
     status: 'draft',
     intent: 'order',
     subject: { reference: `Patient/${patientId}` },
-    medicationCodeableConcept: {
-      coding: [
-        dose.kind === 'dose' ? (dose.dose === 'reduced' ? a.reduced : a.standard).product : a.ingredient,
-      ],
-    },
+    medicationCodeableConcept:
+      d === undefined ? { coding: [a.ingredient] } : { coding: [d.product], text: d.product.display },
   };
   if (reason !== undefined) mr.reasonReference = [{ reference: reason }];
-  if (dose.kind === 'dose') {
-    const d = dose.dose === 'reduced' ? a.reduced : a.standard;
-    mr.medicationCodeableConcept = { coding: [d.product], text: d.product.display };
+  if (d !== undefined)
     mr.dosageInstruction = [
       {
         text: d.doseText,
         route: { coding: [a.route] },
-        timing: { repeat: { frequency: 2, period: 1, periodUnit: 'd' } },
+        timing: { repeat: { frequency: d.timesPerDay, period: 1, periodUnit: 'd' } },
         doseAndRate: [
           { doseQuantity: { value: d.doseMg, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } },
         ],
       },
     ];
-  }
   return mr;
 }
 
@@ -112,27 +109,22 @@ function suggestion(
   patientId: string,
   isRecommended: boolean,
   reason?: string,
-) {
+): NonNullable<CardParts['suggestions']> {
   if (dose.kind === 'none') return [];
   const a = data.apixaban;
-  const resource = { ...medicationDraft(data, dose, patientId, reason), id: randomUUID() };
-  const action: Action =
-    dose.kind === 'dose'
-      ? {
-          type: 'create',
-          description: render(a.descriptions.dosed, {
-            product: (dose.dose === 'reduced' ? a.reduced : a.standard).product.display,
-            doseText: (dose.dose === 'reduced' ? a.reduced : a.standard).doseText,
-          }),
-          resource,
-        }
-      : { type: 'create', description: render(a.descriptions.review, { why: dose.why }), resource };
+  const d = doseOf(a, dose);
+  const action: Action = {
+    type: 'create',
+    description:
+      d === undefined
+        ? render(a.descriptions.review, { why: dose.kind === 'review' ? dose.why : '' })
+        : render(a.descriptions.dosed, { product: d.product.display, doseText: d.doseText }),
+    resource: medicationDraft(a, d, patientId, reason),
+  };
   const label =
-    dose.kind === 'dose'
-      ? render(a.labels.dosed, {
-          dose: `${String((dose.dose === 'reduced' ? a.reduced : a.standard).doseMg)} mg`,
-        })
-      : render(a.labels.review, {});
+    d === undefined
+      ? render(a.labels.review, {})
+      : render(a.labels.dosed, { dose: `${String(d.doseMg)} mg` });
   return [{ label, isRecommended, actions: [action] }];
 }
 

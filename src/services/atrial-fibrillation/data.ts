@@ -47,7 +47,12 @@ const Band = z
   .strict();
 
 const Dose = z
-  .object({ product: CodingSchema, doseMg: z.number().positive(), doseText: z.string().min(1) })
+  .object({
+    product: CodingSchema,
+    doseMg: z.number().positive(),
+    timesPerDay: z.number().int().positive(),
+    doseText: z.string().min(1),
+  })
   .strict();
 
 export const AfCardFile = z
