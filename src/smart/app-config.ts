@@ -25,6 +25,9 @@ export interface AppConfig {
   modelSettings: Record<string, string | number | boolean>;
 }
 
+/** A stored result's id (`newResultId` in src/cards/result.ts: 16 random bytes, base64url), as appContext carries it. */
+export const RESULT_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -14,9 +14,8 @@ import { throttled } from '../auth/rate-limit.js';
 import { writeAudit } from '../audit/audit.js';
 import { badRequest, notFound } from '../http/errors.js';
 import type { AuditRecord, Store } from '../store/types.js';
+import { RESULT_ID_PATTERN } from './app-config.js';
 
-/** newResultId(): 16 bytes, base64url. */
-const RESULT_ID = /^[A-Za-z0-9_-]{22}$/;
 /** FHIR id (R4 `id` datatype). */
 const FHIR_ID = /^[A-Za-z0-9.-]{1,64}$/;
 
@@ -37,7 +36,7 @@ export function resultsRouter(o: ResultsRouterOptions): Router {
       throw badRequest('patient (the launch patient id) is required', 'patient');
 
     const id = req.params.id;
-    const found = RESULT_ID.test(id) ? await o.store.getResult(id, o.now()) : undefined;
+    const found = RESULT_ID_PATTERN.test(id) ? await o.store.getResult(id, o.now()) : undefined;
     const matches = found?.patientRef === `Patient/${patient}`;
     const audit: Omit<AuditRecord, 'recorded'> = {
       type: 'result-read',

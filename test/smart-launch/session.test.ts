@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import type * as ClientModule from 'fhirclient/lib/Client.js';
 import type { fhirclient } from 'fhirclient/lib/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asAppConfig, sameIssuer, type AppConfig } from '../../src/smart/app-config.js';
+import { RESULT_ID_PATTERN, asAppConfig, sameIssuer, type AppConfig } from '../../src/smart/app-config.js';
+import { newResultId } from '../../src/cards/result.js';
 import { readScopes } from '../../src/smart/scopes.js';
 import { validateFileConfig } from '../../src/config/load.js';
 import { pickIssuer } from '../../smart-launch/src/session/issuer.js';
@@ -112,6 +113,12 @@ describe('config shapes', () => {
     expect(asAppConfig({ ...CONFIG, modelSettings: { a: {} } })).toBeUndefined();
     expect(asAppConfig([])).toBeUndefined();
     expect(sameIssuer('https://a/fhir/', 'https://a/fhir')).toBe(true);
+  });
+
+  it('the result-id pattern (appContext, results API) matches what saveResult issues', () => {
+    for (let i = 0; i < 100; i++) expect(newResultId()).toMatch(RESULT_ID_PATTERN);
+    expect('x'.repeat(21)).not.toMatch(RESULT_ID_PATTERN);
+    expect(`${'x'.repeat(21)}/`).not.toMatch(RESULT_ID_PATTERN);
   });
 
   it('smartApp origins must be bare origins (the CSP names origins)', () => {

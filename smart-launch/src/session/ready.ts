@@ -7,6 +7,7 @@ import FHIR from 'fhirclient';
 import type * as ClientModule from 'fhirclient/lib/Client.js';
 import type { Patient } from 'fhir/r4.js';
 import type { ResultPayload } from '../../../src/cards/result.js';
+import { RESULT_ID_PATTERN } from '../../../src/smart/app-config.js';
 import { LaunchError, MESSAGES, markLaunch, toLaunchError } from './errors.js';
 import { fhirRead, type FhirReadOptions } from './fhir.js';
 import type { AugurSession } from './types.js';
@@ -17,8 +18,6 @@ type Client = ClientModule.default;
 /** Where fhirclient keeps the current state key in sessionStorage (fhirclient/lib/settings SMART_KEY). */
 const SMART_KEY = 'SMART_KEY';
 const AUTH_PARAMS = ['code', 'state', 'error', 'error_description', 'error_uri', 'complete'];
-/** Result ids are 128 random bits, base64url (src/cards/result.ts). */
-const RESULT_ID = /^[A-Za-z0-9_-]{22}$/;
 
 function cleanUrl(): void {
   const url = new URL(location.href);
@@ -35,8 +34,12 @@ function cleanUrl(): void {
 /** The authorization answer must carry the state this tab stored before redirecting (login CSRF, replay). */
 function checkState(params: URLSearchParams): void {
   const state = params.get('state');
-  const stored = sessionStorage.getItem(SMART_KEY);
-  const expected = stored === null ? undefined : (JSON.parse(stored) as unknown);
+  let expected: unknown;
+  try {
+    expected = JSON.parse(sessionStorage.getItem(SMART_KEY) ?? 'null');
+  } catch {
+    expected = undefined; // not fhirclient's: refuse below
+  }
   if (state === null || state !== expected || sessionStorage.getItem(state) === null)
     throw new LaunchError('state', MESSAGES.state);
 }
@@ -62,7 +65,7 @@ function checkExpiry(client: Client): void {
 
 function resultIdOf(client: Client): string | undefined {
   const appContext: unknown = client.state.tokenResponse?.['appContext'];
-  return typeof appContext === 'string' && RESULT_ID.test(appContext) ? appContext : undefined;
+  return typeof appContext === 'string' && RESULT_ID_PATTERN.test(appContext) ? appContext : undefined;
 }
 
 async function fetchResult(session: AugurSession): Promise<ResultPayload | undefined> {
