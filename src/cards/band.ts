@@ -1,5 +1,5 @@
 /** Band lookup, browser-safe (the side app shows the same band as the card). */
-import type { Band } from './data.js';
+import type { Band } from './schemas.js';
 
 /** The band `value` falls in (bands are contiguous, `[min, max)`). */
 export function bandFor(bands: readonly Band[], value: number): Band {

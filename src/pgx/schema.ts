@@ -2,20 +2,17 @@
  * Schemas of the pharmacogenomics data files (`cards/pgx/*.json`): gene tables (allele → function or
  * activity value → phenotype), CPIC guideline rows (phenotype → recommendation + strength), the drug
  * list with its SCD/SBD → ingredient map and alternatives, code bindings and card wording.
- * Browser-safe (zod only): the side app validates the same JSON it imports. The citation, coding and
- * source pieces mirror src/cards/data.ts, which cannot be imported here because it reads files.
+ * Browser-safe (zod only): the side app validates the same JSON it imports. Citation, coding and
+ * source come from src/cards/schemas.ts, shared with every card data file.
  */
 import { z } from 'zod';
+import { CitationSchema, CodingSchema, SourceSchema } from '../cards/schemas.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9-]*$/);
 const isoDate = z.iso.date();
-export const Citation = z
-  .object({ text: z.string().min(1), url: z.url().optional(), doi: z.string().optional() })
-  .strict();
-export const Coding = z
-  .object({ system: z.url(), code: z.string().min(1), display: z.string().min(1) })
-  .strict();
-const Source = z.object({ label: z.string().min(1).max(80), url: z.url(), topic: Coding }).strict();
+export const Citation = CitationSchema;
+export const Coding = CodingSchema;
+const Source = SourceSchema;
 const Verification = z
   .object({ verified: z.array(z.string().min(1)), notVerified: z.array(z.string().min(1)) })
   .strict();

@@ -1,0 +1,69 @@
+/**
+ * The shared pieces of card-data schemas (citations, codings, sources, indicators, bands, override
+ * reasons, file headers). Browser-safe (zod only): the side app and the PGx tables validate with the
+ * same schemas the server loads card files with (src/cards/data.ts).
+ */
+import { z } from 'zod';
+
+export const CitationSchema = z
+  .object({ text: z.string().min(1), url: z.url().optional(), doi: z.string().optional() })
+  .strict();
+
+export const CodingSchema = z
+  .object({ system: z.url(), code: z.string().min(1), display: z.string().min(1) })
+  .strict();
+
+/** The card's `source`: the guideline behind it, with a topic coding. */
+export const SourceSchema = z
+  .object({ label: z.string().min(1).max(80), url: z.url(), topic: CodingSchema })
+  .strict();
+
+export const IndicatorSchema = z.enum(['info', 'warning', 'critical']);
+
+/**
+ * A band of a numeric result: `[min, max)` (either end open when absent). A list of bands must cover
+ * its scale without gaps or overlaps; `bandsSchema` checks that.
+ */
+export const BandSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    label: z.string().min(1),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    indicator: IndicatorSchema,
+  })
+  .strict();
+export type Band = z.infer<typeof BandSchema>;
+
+export const bandsSchema = z
+  .array(BandSchema)
+  .min(1)
+  .superRefine((bands, ctx) => {
+    bands.forEach((b, i) => {
+      const next = bands[i + 1];
+      if (i === 0 && b.min !== undefined && b.min > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'min'],
+          message: 'the first band must start at the scale start',
+        });
+      if (next !== undefined && b.max !== next.min)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'max'],
+          message: `bands must be contiguous: max ${String(b.max)} ≠ next min ${String(next.min)}`,
+        });
+      if (next === undefined && b.max !== undefined)
+        ctx.addIssue({ code: 'custom', path: [i, 'max'], message: 'the last band must be open-ended' });
+    });
+  });
+
+/** Every card data file starts with these. */
+export const CardFileHeader = {
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  version: z.string().regex(/^\d+\.\d+\.\d+$/),
+  citations: z.array(CitationSchema).min(1),
+};
+
+/** Override reasons offered on a card (CDS Hooks `overrideReasons`, each with display text). */
+export const OverrideReasonsSchema = z.array(CodingSchema).min(1);
