@@ -109,6 +109,22 @@ describe('EHR launch', () => {
     expect(audit.map((a) => a.outcome)).toContain('0');
     await page.context().close();
   });
+  it('without a usable appContext (absent, malformed, unknown/expired) the app rebuilds from the launch context', async () => {
+    for (const appContext of [undefined, 'not-a-result-id', 'AAAAAAAAAAAAAAAAAAAAAA']) {
+      const page = await h.newPage();
+      const reads = recordRequests(page);
+      expect(
+        await h.ehrLaunch(page, { patientId: 'p1', ...(appContext === undefined ? {} : { appContext }) }),
+      ).toBe('ready');
+      // The UI (index.ts) marks <html data-app> once it has rendered from the session.
+      await page.locator('html[data-app="ready"]').waitFor({ state: 'attached', timeout: 15_000 });
+      const resultReads = reads.filter((r) => r.url.includes('/api/results/')).map((r) => r.url);
+      expect(resultReads).toEqual(
+        appContext === 'AAAAAAAAAAAAAAAAAAAAAA' ? [`${h.augurUrl}/api/results/${appContext}?patient=p1`] : [],
+      );
+      await page.context().close();
+    }
+  });
 });
 
 describe('standalone launch', () => {
