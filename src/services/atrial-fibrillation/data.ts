@@ -15,7 +15,9 @@ import {
   cardsDir,
   loadCardFile,
   placeholders,
+  render,
 } from '../../cards/data.js';
+import { SUMMARY_MAX } from '../../cards/build.js';
 import { getValueSet, type ValueSetIndex } from '../../features/valuesets.js';
 import { InputSpec } from '../../models/manifest.js';
 
@@ -138,6 +140,24 @@ export function loadAfCards(valueSets: ValueSetIndex, file = join(cardsDir(), AF
       'valueSet' in s.fhir ? [[`apixaban.doseInputs[${i}].fhir.valueSet`, s.fhir.valueSet]] : [],
     ),
   ];
+  const longest: [string, string][] = [
+    ...(['recommended', 'considered'] as const).map((b): [string, string] => [
+      `anticoagulation.bands.${b}.summary`,
+      render(data.anticoagulation.bands[b].summary, { score: 9 }),
+    ]),
+    [
+      'bleeding.summary',
+      render(data.bleeding.summary, {
+        score: 9,
+        factors: Object.values(data.bleeding.modifiable).join(', '),
+      }),
+    ],
+  ];
+  for (const [field, text] of longest)
+    if (text.length > SUMMARY_MAX)
+      throw new CardDataError(
+        `${file}: ${field}: up to ${String(text.length)} characters when filled (max ${String(SUMMARY_MAX)})`,
+      );
   for (const [field, id] of named) {
     try {
       getValueSet(valueSets, id ?? '');

@@ -16,7 +16,10 @@ import {
   cardsDir,
   loadCardFile,
   placeholders,
+  render,
+  CardDataError,
 } from '../../cards/data.js';
+import { SUMMARY_MAX } from '../../cards/build.js';
 
 const cardId = z.string().regex(/^[a-z][a-z0-9-]*$/);
 
@@ -107,5 +110,20 @@ export type KfreTier = KidneyCards['tiers'][number];
 export const KIDNEY_CARD_FILE = 'kidney.json';
 
 export function loadKidneyCards(file = join(cardsDir(), KIDNEY_CARD_FILE)): KidneyCards {
-  return loadCardFile(file, KidneyCardFile);
+  const data = loadCardFile(file, KidneyCardFile);
+  const risk = { risk2y: '100.0 %', risk5y: '100.0 %' };
+  const stage = data.stages.map((s) => s.label).reduce((a, b) => (b.length > a.length ? b : a), '');
+  const longest: [string, string][] = [
+    ...data.tiers.map((t, i): [string, string] => [
+      `tiers[${String(i)}].summary`,
+      `${render(t.summary, risk)}${t.whenReferred === 'card' ? data.referredSuffix : ''}`,
+    ]),
+    ['acr.summary', render(data.acr.summary, { egfr: '59', stage })],
+  ];
+  for (const [field, text] of longest)
+    if (text.length > SUMMARY_MAX)
+      throw new CardDataError(
+        `${file}: ${field}: up to ${String(text.length)} characters when filled (max ${String(SUMMARY_MAX)})`,
+      );
+  return data;
 }

@@ -408,6 +408,22 @@ describe('card data validated at start-up, errors naming the file and the field'
     );
   });
 
+  it('a summary that could exceed 139 characters once filled', () => {
+    const af = broken(AF_CARD_FILE, (j) => {
+      const b = j['bleeding'] as { summary: string };
+      b.summary = `${b.summary} — ${'x'.repeat(40)}`;
+    });
+    expect(() => loadAfCards(valueSets, af)).toThrow(
+      /atrial-fibrillation\.json: bleeding\.summary: up to 1\d\d characters when filled \(max 139\)/,
+    );
+    const kidney = broken(KIDNEY_CARD_FILE, (j) => {
+      j['referredSuffix'] = `; ${'nephrology referral already on file '.repeat(2)}`;
+    });
+    expect(() => loadKidneyCards(kidney)).toThrow(
+      /kidney\.json: tiers\[0\]\.summary: up to 1\d\d characters/,
+    );
+  });
+
   it('kidney: a threshold that is not a fraction, and a stage that does not exist', () => {
     const file = broken(KIDNEY_CARD_FILE, (j) => {
       (j['tiers'] as { above: number }[])[2]!.above = 5;
