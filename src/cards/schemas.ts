@@ -66,4 +66,17 @@ export const CardFileHeader = {
 };
 
 /** Override reasons offered on a card (CDS Hooks `overrideReasons`, each with display text). */
-export const OverrideReasonsSchema = z.array(CodingSchema).min(1);
+/**
+ * Augur's override reasons are one local code system across every service, so feedback analytics can
+ * compare them (there is no published value set for CDS override reasons).
+ */
+export const OVERRIDE_REASON_SYSTEM = 'urn:augur:override-reason';
+
+export const OverrideReasonsSchema = z
+  .array(
+    CodingSchema.refine((c) => c.system === OVERRIDE_REASON_SYSTEM, {
+      message: `override reasons use the system ${OVERRIDE_REASON_SYSTEM}`,
+      path: ['system'],
+    }),
+  )
+  .min(1);

@@ -6,7 +6,7 @@
  * source come from src/cards/schemas.ts, shared with every card data file.
  */
 import { z } from 'zod';
-import { CitationSchema, CodingSchema, SourceSchema } from '../cards/schemas.js';
+import { CitationSchema, CodingSchema, OverrideReasonsSchema, SourceSchema } from '../cards/schemas.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9-]*$/);
 const isoDate = z.iso.date();
@@ -311,9 +311,9 @@ export const CardsFile = z
       .strict(),
     overrideReasons: z
       .object({
-        finding: z.array(Coding).min(1),
-        test: z.array(Coding).min(1),
-        warfarin: z.array(Coding).min(1),
+        finding: OverrideReasonsSchema,
+        test: OverrideReasonsSchema,
+        warfarin: OverrideReasonsSchema,
       })
       .strict(),
     warfarin: z
