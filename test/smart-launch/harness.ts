@@ -145,6 +145,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const models = await builtInModels();
   const limiter = new MemoryRateLimiter();
   const augur = await startServiceApp(o.services ?? (() => []), {
+    // The test EHR's CDS client may name this FHIR server in hook calls (Augur's SSRF allowlist).
+    client: { fhirServers: [fhir.baseUrl] },
     file: {
       smartLaunchUrl: `${augurSocket.url}/smart-launch/launch.html`,
       smartApp: {
