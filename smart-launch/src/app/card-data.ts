@@ -1,13 +1,10 @@
 /**
- * The cards' own data files (cards/*.json), bundled by Vite, so the app shows the band and the
- * input labels the card used. A file that is added later is picked up by the glob — no code change.
- * Read here: `{modelId, output, bands}` objects (bands as in src/cards/data.ts), `labels`
+ * Reading the cards' own data files (cards/*.json; bundled by card-data-files.ts), so the app shows
+ * the band and the input labels the card used. Pure: the files come in as parsed JSON. Read here: `{modelId, output, bands}` objects (bands as in src/cards/data.ts), `labels`
  * (input → label) and `criteria` (modelId → input → label).
  */
 import { bandFor } from '../../../src/cards/band.js';
 import type { Band } from '../../../src/cards/data.js';
-
-const FILES = import.meta.glob<unknown>('../../../cards/*.json', { eager: true, import: 'default' });
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -26,10 +23,12 @@ export interface CardData {
   bands: Map<string, Band[]>;
   /** Input labels per model (`*` for labels shared by every model of a file). */
   labels: Map<string, Record<string, string>>;
+  /** Model ids the files name (a `modelId`, or a key of `criteria`). */
+  models: Set<string>;
 }
 
 export function readCardData(files: Readonly<Record<string, unknown>>): CardData {
-  const data: CardData = { bands: new Map(), labels: new Map() };
+  const data: CardData = { bands: new Map(), labels: new Map(), models: new Set() };
   const visit = (v: unknown, depth: number): void => {
     if (depth > 6) return;
     if (Array.isArray(v)) {
@@ -38,6 +37,7 @@ export function readCardData(files: Readonly<Record<string, unknown>>): CardData
     }
     if (!isRecord(v)) return;
     const { modelId, output, bands, labels, criteria } = v;
+    if (typeof modelId === 'string') data.models.add(modelId);
     if (
       typeof modelId === 'string' &&
       typeof output === 'string' &&
@@ -47,14 +47,16 @@ export function readCardData(files: Readonly<Record<string, unknown>>): CardData
       data.bands.set(`${modelId}/${output}`, bands);
     if (isStringRecord(labels)) data.labels.set('*', { ...data.labels.get('*'), ...labels });
     if (isRecord(criteria))
-      for (const [model, l] of Object.entries(criteria)) if (isStringRecord(l)) data.labels.set(model, l);
+      for (const [model, l] of Object.entries(criteria))
+        if (isStringRecord(l)) {
+          data.labels.set(model, l);
+          data.models.add(model);
+        }
     for (const x of Object.values(v)) visit(x, depth + 1);
   };
   for (const json of Object.values(files)) visit(json, 0);
   return data;
 }
-
-export const CARD_DATA = readCardData(FILES);
 
 export function bandOf(data: CardData, modelId: string, output: string, value: number): Band | undefined {
   const bands = data.bands.get(`${modelId}/${output}`);

@@ -1,5 +1,6 @@
 /** What an input is called on screen: the card's label when the card data has one, else the manifest's. */
-import { CARD_DATA, cardLabel } from './card-data.js';
+import { cardLabel } from './card-data.js';
+import { CARD_DATA } from './card-data-files.js';
 import { inputLabel } from './format.js';
 import type { ModelCard } from './types.js';
 

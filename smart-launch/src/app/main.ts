@@ -5,13 +5,14 @@
  */
 import rxnormIngredients from '../../../models/rxnorm-ingredients.json';
 import valueSetsJson from '../../../models/valuesets.json';
-import { loadValueSets } from '../../../src/features/valuesets.js';
+import { getValueSet, loadValueSets } from '../../../src/features/valuesets.js';
 import type { ResultPayload } from '../../../src/cards/result.js';
 import type { AugurSession } from '../session/index.js';
 import { AugurApi } from './augur-api.js';
 import { runLive } from './compute.js';
 import { h, replaceChildren } from './dom.js';
 import { loadPatientData } from './fhir-data.js';
+import { selectModels, WARFARIN_VALUE_SET, warfarinUse, type Omitted } from './model-selection.js';
 import { summaryText } from './render/headline.js';
 import { modelSection, notApplicableList, sectionId } from './render/model.js';
 import { patientBanner } from './render/patient.js';
@@ -23,7 +24,11 @@ import type { ModelCard, ModelRun } from './types.js';
 
 const VALUE_SETS = loadValueSets(valueSetsJson, { rxnormIngredients });
 
-function overview(models: readonly ModelCard[], runs: ReadonlyMap<string, ModelRun>): HTMLElement {
+function overview(
+  models: readonly ModelCard[],
+  runs: ReadonlyMap<string, ModelRun>,
+  pgxFirst: boolean,
+): HTMLElement {
   const items = models.flatMap((m) => {
     const run = runs.get(m.id);
     if (run === undefined || run.status === 'not-applicable') return [];
@@ -46,9 +51,9 @@ function overview(models: readonly ModelCard[], runs: ReadonlyMap<string, ModelR
     h(
       'p',
       { class: 'jump' },
-      h('a', { href: '#trends' }, 'Trends'),
-      ' · ',
+      pgxFirst ? '' : [h('a', { href: '#trends' }, 'Trends'), ' · '],
       h('a', { href: '#pgx' }, 'Pharmacogenomics'),
+      pgxFirst ? [' · ', h('a', { href: '#trends' }, 'Trends')] : '',
       ' · ',
       h('a', { href: '#not-applicable' }, 'Models that do not apply'),
     ),
@@ -64,24 +69,36 @@ export async function runApp(root: HTMLElement, session: AugurSession): Promise<
     api.siteSettings(),
     session.result().catch((): ResultPayload | undefined => undefined),
   ]);
-  const data = await loadPatientData(session, models, VALUE_SETS);
+  // Learned models are never listed (model-selection.ts), so their data is not read either.
+  const data = await loadPatientData(
+    session,
+    models.filter((m) => m.kind !== 'learned'),
+    VALUE_SETS,
+  );
+  const selection = selectModels(models, {
+    cardModelIds: stored?.runs.map((r) => r.model.id) ?? [],
+    warfarin: warfarinUse(data.resources, getValueSet(VALUE_SETS, WARFARIN_VALUE_SET)),
+  });
   status.textContent = 'Computing results…';
   const now = new Date();
   const ctx = { now, settings, valueSets: VALUE_SETS };
   const runs = new Map<string, ModelRun>();
   await Promise.all(
-    models.map(async (m) => {
+    selection.listed.map(async (m) => {
       runs.set(m.id, await runLive(api, m, data.resources, ctx));
     }),
   );
-  const applicable = models.flatMap((m) => {
+  const applicable = selection.listed.flatMap((m) => {
     const run = runs.get(m.id);
     return run === undefined || run.status === 'not-applicable' ? [] : [{ model: m, run }];
   });
-  const notApplicable = models.flatMap((m) => {
+  const notApplicable = selection.listed.flatMap((m) => {
     const run = runs.get(m.id);
     return run?.status === 'not-applicable' ? [{ model: m, run }] : [];
   });
+  const notShown: Omitted[] = selection.omitted.filter((o) => o.mention);
+  const pgxFirst = stored?.findings !== undefined;
+  const pgx = pgxSection(data.resources, stored?.findings);
   replaceChildren(
     root,
     patientBanner(session.patient),
@@ -98,11 +115,12 @@ export async function runApp(root: HTMLElement, session: AugurSession): Promise<
           `Some data could not be read (${data.failed.map((f) => f.query).join(', ')}): results may be incomplete.`,
         ),
     stored === undefined ? '' : storedComparison(stored, models, runs),
-    overview(models, runs),
+    pgxFirst ? pgx : '',
+    overview(selection.listed, runs, pgxFirst),
     applicable.map(({ model, run }) => modelSection(api, model, run)),
-    trendsSection(trendSeries(models, data.resources, VALUE_SETS, now)),
-    pgxSection(data.resources, stored?.findings),
-    notApplicableList(notApplicable),
+    trendsSection(trendSeries(selection.listed, data.resources, VALUE_SETS, now)),
+    pgxFirst ? '' : pgx,
+    notApplicableList(notApplicable, notShown),
   );
   document.documentElement.dataset['app'] = 'ready';
 }

@@ -1,6 +1,7 @@
 /** The number(s) and band at the top of a model's section, and the one-line summary of a run. */
 import type { OutputSpec } from '../../../../src/models/manifest.js';
-import { bandOf, CARD_DATA } from '../card-data.js';
+import { bandOf } from '../card-data.js';
+import { CARD_DATA } from '../card-data-files.js';
 import { h } from '../dom.js';
 import { codeLabel, formatOutput } from '../format.js';
 import type { ModelCard, OkRun } from '../types.js';

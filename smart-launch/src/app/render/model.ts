@@ -4,6 +4,7 @@ import { disposeCharts } from '../charts.js';
 import { h, replaceChildren, uid } from '../dom.js';
 import { flagText, warningFlags } from '../format.js';
 import { labelOf } from '../labels.js';
+import type { Omitted } from '../model-selection.js';
 import type { ModelCard, ModelRun, OkRun } from '../types.js';
 import { headline, shownOutputs } from './headline.js';
 import { inputsTable } from './inputs-table.js';
@@ -115,8 +116,9 @@ export function modelSection(
 
 export function notApplicableList(
   items: { model: ModelCard; run: Extract<ModelRun, { status: 'not-applicable' }> }[],
+  notShown: readonly Omitted[] = [],
 ): HTMLElement | string {
-  if (items.length === 0) return '';
+  if (items.length === 0 && notShown.length === 0) return '';
   return h(
     'section',
     { class: 'not-applicable', id: 'not-applicable', 'aria-labelledby': 'na-h' },
@@ -133,6 +135,14 @@ export function notApplicableList(
           run.source === undefined ? '' : ` (${run.source})`,
           '.',
           modelCardDetails(model),
+        ),
+      ),
+      notShown.map(({ model, reason }) =>
+        h(
+          'li',
+          { 'data-model': model.id, 'data-status': 'not-shown' },
+          h('strong', {}, model.name),
+          ` — not shown: ${reason}.`,
         ),
       ),
     ),

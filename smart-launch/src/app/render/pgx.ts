@@ -1,148 +1,203 @@
 /**
- * Pharmacogenomic results on file: gene, diplotype, phenotype, date and source — read with the
- * features module's genotype parser. When the app was opened from a PGx card, the card's stored
- * findings (genotype → phenotype → recommendation, guideline link) are shown as the card computed them.
+ * Pharmacogenomic findings, computed live from the patient's genomic Observations with the CPIC tables
+ * (pgx-view.ts): each gene on file (genotype → phenotype, or "not interpretable" — never shown as
+ * normal), and each active or draft medication with a CPIC guideline (→ recommendation, strength,
+ * guideline link). Opened from a PGx card, the card's stored findings come first, in the same form.
  */
-import type { Observation } from 'fhir/r4.js';
-import { observationDateText } from '../../../../src/features/dates.js';
-import { geneOf, PHENOTYPE_ANSWERS } from '../../../../src/features/genotype-parse.js';
-import { resolveGenotype } from '../../../../src/features/genotype.js';
-import type { FhirResource } from '../../../../src/features/types.js';
+import type { FhirResource } from 'fhir/r4.js';
 import { h } from '../dom.js';
 import { dateText } from '../format.js';
+import { pgxTables } from '../pgx-tables.js';
+import { pgxView, storedChains, type DrugView, type FindingChain, type GeneView } from '../pgx-view.js';
 
-interface GeneRow {
-  gene: string;
-  diplotype: string | null;
-  phenotype: string | undefined;
-  date: string | undefined;
-  source: string | undefined;
-  note: string | undefined;
+const KIND_WORDS: Readonly<Record<FindingChain['kind'], { symbol: string; words: string }>> = {
+  actionable: { symbol: '▲', words: 'Change recommended' },
+  normal: { symbol: '✓', words: 'Standard use' },
+  untested: { symbol: '○', words: 'No result on file for this drug’s gene(s)' },
+  uninterpretable: { symbol: '?', words: 'Result not interpretable — not treated as normal' },
+};
+
+function strengthText(strength: string | undefined): string {
+  if (strength === undefined) return '';
+  const words = pgxTables().files.cards.strengthWords;
+  return strength in words ? words[strength as keyof typeof words] : strength;
 }
 
-const isObservation = (r: FhirResource): r is Observation => r.resourceType === 'Observation';
+const meta = (date: string | undefined, source: string | undefined): string =>
+  [date === undefined ? undefined : dateText(date), source].filter((x) => x !== undefined).join(' · ');
 
-export function geneRows(resources: readonly FhirResource[]): GeneRow[] {
-  const observations = resources.filter(isObservation);
-  const genes = [...new Set(observations.flatMap((o) => geneOf(o) ?? []))].sort();
-  return genes.map((gene) => {
-    const r = resolveGenotype(gene, resources);
-    const phenotypeObs = observations
-      .filter((o) => geneOf(o) === gene)
-      .find((o) =>
-        o.valueCodeableConcept?.coding?.some((c) => c.code !== undefined && c.code in PHENOTYPE_ANSWERS),
-      );
-    const code = phenotypeObs?.valueCodeableConcept?.coding?.find(
-      (c) => c.code !== undefined && c.code in PHENOTYPE_ANSWERS,
-    )?.code;
-    const phenotype = code === undefined ? undefined : PHENOTYPE_ANSWERS[code];
-    const date = r.date ?? (phenotypeObs === undefined ? undefined : observationDateText(phenotypeObs));
-    const source =
-      r.source ?? (phenotypeObs?.id === undefined ? undefined : `Observation/${phenotypeObs.id}`);
-    return {
-      gene,
-      diplotype: typeof r.value === 'string' ? r.value : null,
-      phenotype,
-      date,
-      source,
-      note: r.notes.length === 0 ? undefined : r.notes.join('; '),
-    };
-  });
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-
-/** Stored findings, read defensively (the payload's `findings` is service-specific). */
-function findingItems(findings: unknown): HTMLElement[] {
-  const list: unknown[] = Array.isArray(findings)
-    ? findings
-    : isRecord(findings) && Array.isArray(findings['findings'])
-      ? findings['findings']
-      : [];
-  return list.filter(isRecord).map((f) => {
-    const chain = [
-      str(f['gene']),
-      str(f['diplotype']) ?? str(f['genotype']),
-      str(f['phenotype']),
-      str(f['drug']),
-    ].filter((x): x is string => x !== undefined);
-    const guideline = isRecord(f['guideline'])
-      ? f['guideline']
-      : isRecord(f['citation'])
-        ? f['citation']
-        : undefined;
-    const url = str(guideline?.['url']);
+function geneStep(g: FindingChain['genes'][number]): HTMLElement {
+  if (g.status !== 'known')
     return h(
       'li',
-      {},
-      h('span', { class: 'chain' }, chain.join(' → ')),
-      str(f['recommendation']) === undefined
-        ? ''
-        : h(
-            'p',
-            {},
-            h('strong', {}, 'Recommendation: '),
-            str(f['recommendation']) ?? '',
-            str(f['strength']) === undefined ? '' : ` (${str(f['strength']) ?? ''})`,
-          ),
-      url === undefined
-        ? ''
-        : h(
-            'a',
-            { href: url, rel: 'noopener noreferrer', target: '_blank' },
-            str(guideline?.['text']) ?? 'Guideline',
-          ),
+      { 'data-gene': g.gene, 'data-status': g.status },
+      h('strong', {}, g.gene),
+      g.status === 'untested' ? ': no result on file' : ': result on file could not be interpreted',
     );
-  });
+  const score = g.activityScore === undefined ? '' : ` (activity score ${String(g.activityScore)})`;
+  return h(
+    'li',
+    { 'data-gene': g.gene, 'data-status': g.status },
+    h('strong', {}, g.gene),
+    ' ',
+    g.diplotype ?? 'reported phenotype',
+    h('span', { 'aria-hidden': 'true' }, ' → '),
+    h('span', { class: 'visually-hidden' }, ' means '),
+    h('strong', { class: 'phenotype' }, `${g.label ?? g.phenotype ?? ''}${score}`),
+    meta(g.date, g.source) === '' ? '' : h('span', { class: 'meta' }, ` (${meta(g.date, g.source)})`),
+  );
+}
+
+function chainItem(chain: FindingChain, about?: DrugView): HTMLElement {
+  const k = KIND_WORDS[chain.kind];
+  const link = chain.guideline.url;
+  const orderLine =
+    about === undefined
+      ? ''
+      : h(
+          'p',
+          { class: 'meta' },
+          `${about.ordered} — ${about.use}${about.source === undefined ? '' : ` (${about.source})`}`,
+          about.byText ? '; matched by drug name, not by code' : '',
+        );
+  return h(
+    'li',
+    { class: `pgx-finding pgx-${chain.kind}`, 'data-drug': chain.drug, 'data-kind': chain.kind },
+    h(
+      'p',
+      { class: 'pgx-head' },
+      h('strong', { class: 'drug' }, chain.drug),
+      ' — ',
+      h('span', { class: 'pgx-kind' }, h('span', { 'aria-hidden': 'true' }, `${k.symbol} `), k.words),
+    ),
+    orderLine,
+    h('ol', { class: 'chain', 'aria-label': 'Genotype to phenotype' }, chain.genes.map(geneStep)),
+    chain.recommendation === undefined
+      ? ''
+      : h(
+          'p',
+          { class: 'recommendation' },
+          h('strong', {}, 'CPIC recommendation: '),
+          chain.recommendation,
+          chain.strength === undefined ? '' : ` (strength: ${strengthText(chain.strength)})`,
+        ),
+    h(
+      'p',
+      { class: 'guideline' },
+      link === undefined
+        ? chain.guideline.citation
+        : h('a', { href: link, rel: 'noopener noreferrer', target: '_blank' }, chain.guideline.citation),
+      ` — ${chain.guideline.version}, ${chain.guideline.date}`,
+    ),
+    warningList(chain.genes.flatMap((g) => g.warnings)),
+  );
+}
+
+function warningList(warnings: readonly string[]): HTMLElement | string {
+  const unique = [...new Set(warnings)];
+  if (unique.length === 0) return '';
+  return h(
+    'ul',
+    { class: 'flags' },
+    unique.map((w) => h('li', { class: 'flag flag-warning' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), w)),
+  );
+}
+
+function geneItem(g: GeneView): HTMLElement {
+  const s = g.status;
+  const drugs =
+    g.guidelineDrugs.length === 0
+      ? h('p', { class: 'meta' }, 'No CPIC guideline in Augur uses this gene.')
+      : h('p', { class: 'meta' }, `CPIC guidelines in Augur: ${g.guidelineDrugs.join(', ')}`);
+  if (s.status === 'known')
+    return h(
+      'li',
+      { class: 'pgx-gene', 'data-gene': g.gene, 'data-status': s.status },
+      h(
+        'p',
+        {},
+        h('strong', {}, g.gene),
+        ' ',
+        s.diplotype ?? 'reported phenotype',
+        h('span', { 'aria-hidden': 'true' }, ' → '),
+        h('span', { class: 'visually-hidden' }, ' means '),
+        h(
+          'strong',
+          { class: 'phenotype' },
+          `${s.label}${s.activityScore === undefined ? '' : ` (activity score ${String(s.activityScore)})`}`,
+        ),
+      ),
+      h(
+        'p',
+        { class: 'meta' },
+        (s.basis === 'genotype'
+          ? 'Genotype read through the CPIC table'
+          : 'Phenotype as reported by the lab') +
+          (meta(s.date, s.source) === '' ? '' : ` · ${meta(s.date, s.source)}`),
+      ),
+      drugs,
+      warningList(s.warnings),
+    );
+  return h(
+    'li',
+    { class: 'pgx-gene', 'data-gene': g.gene, 'data-status': s.status },
+    h(
+      'p',
+      {},
+      h('strong', {}, g.gene),
+      ' ',
+      h(
+        'span',
+        { class: 'pgx-kind' },
+        h('span', { 'aria-hidden': 'true' }, '? '),
+        'Not interpretable — not treated as normal',
+      ),
+    ),
+    s.status === 'uninterpretable' && s.sources.length > 0
+      ? h('p', { class: 'meta' }, s.sources.join(' · '))
+      : '',
+    drugs,
+    warningList(s.warnings),
+  );
 }
 
 export function pgxSection(resources: readonly FhirResource[], storedFindings: unknown): HTMLElement {
-  const rows = geneRows(resources);
-  const findings = findingItems(storedFindings);
+  const view = pgxView(pgxTables(), resources);
+  const stored = storedChains(storedFindings);
   return h(
     'section',
     { class: 'pgx', id: 'pgx', 'aria-labelledby': 'pgx-h' },
-    h('h2', { id: 'pgx-h' }, 'Pharmacogenomic results'),
-    findings.length === 0
+    h('h2', { id: 'pgx-h' }, 'Pharmacogenomics (CPIC)'),
+    stored.chains.length === 0 && stored.unreadable === 0
       ? ''
-      : [h('h3', {}, 'From the card you opened'), h('ul', { class: 'findings' }, findings)],
-    rows.length === 0
-      ? h('p', { class: 'muted' }, 'No pharmacogenomic results on file.')
       : h(
-          'table',
-          { class: 'pgx-table' },
-          h('caption', {}, 'Genotype and phenotype results on file'),
+          'div',
+          { class: 'pgx-stored', id: 'pgx-from-card' },
+          h('h3', {}, 'From the card you opened'),
           h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ['Gene', 'Result', 'Phenotype', 'Date', 'Source'].map((t) => h('th', { scope: 'col' }, t)),
-            ),
+            'ul',
+            { class: 'pgx-findings' },
+            stored.chains.map((c) => chainItem(c)),
           ),
-          h(
-            'tbody',
-            {},
-            rows.map((r) =>
-              h(
-                'tr',
-                { 'data-gene': r.gene },
-                h('th', { scope: 'row', 'data-label': 'Gene' }, r.gene),
-                h(
-                  'td',
-                  { 'data-label': 'Result' },
-                  r.diplotype ?? 'no diplotype',
-                  r.note === undefined ? '' : h('p', { class: 'note' }, r.note),
-                ),
-                h('td', { 'data-label': 'Phenotype' }, r.phenotype ?? '—'),
-                h('td', { 'data-label': 'Date' }, dateText(r.date) || '—'),
-                h('td', { 'data-label': 'Source', class: 'source' }, r.source ?? '—'),
+          stored.unreadable === 0
+            ? ''
+            : h(
+                'p',
+                { class: 'attention' },
+                `${String(stored.unreadable)} stored finding(s) could not be read; the live findings below are computed from the record.`,
               ),
-            ),
-          ),
         ),
+    h('h3', {}, 'Current medications with a CPIC guideline'),
+    view.drugs.length === 0
+      ? h('p', { class: 'muted' }, 'No active or draft medication has a CPIC guideline in Augur’s tables.')
+      : h(
+          'ul',
+          { class: 'pgx-findings', 'data-live': 'true' },
+          view.drugs.map((d) => chainItem(d.chain, d)),
+        ),
+    h('h3', {}, 'Results on file'),
+    view.genes.length === 0
+      ? h('p', { class: 'muted' }, 'No pharmacogenomic results on file.')
+      : h('ul', { class: 'pgx-genes' }, view.genes.map(geneItem)),
   );
 }
