@@ -48,9 +48,17 @@ export const CodedObservationBinding = z
   .strict();
 export type CodedObservationBinding = z.infer<typeof CodedObservationBinding>;
 
-/** True when the patient has an active (or recurring/relapsed) confirmed Condition in the value set. */
+/**
+ * True when the patient has an active (or recurring/relapsed) Condition in the value set. With
+ * `history: true` a past one counts too (resolved, inactive, in remission) — for criteria worded as
+ * "prior" or "history of" (prior stroke, prior MI, bleeding history). Refuted or entered-in-error never count.
+ */
 export const ConditionBinding = z
-  .object({ source: z.literal('condition'), valueSet: z.string().min(1) })
+  .object({
+    source: z.literal('condition'),
+    valueSet: z.string().min(1),
+    history: z.boolean().optional(),
+  })
   .strict();
 
 /** True when an active MedicationRequest/MedicationStatement's RxNorm ingredient is in the class's value set. */

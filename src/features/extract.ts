@@ -46,7 +46,7 @@ function resolve(input: InputSpec, resources: readonly FhirResource[], ctx: Extr
     case 'coded-observation':
       return resolveCoded(b, resources, ctx.now, index);
     case 'condition':
-      return resolveCondition(resources, getValueSet(index, b.valueSet));
+      return resolveCondition(resources, getValueSet(index, b.valueSet), b.history === true);
     case 'medication-class':
       return resolveMedicationClass(resources, getValueSet(index, b.valueSet));
     case 'patient':

@@ -4,7 +4,7 @@
  * use it to stay quiet outside a population, and the side app uses it to say why a model does not apply.
  */
 import type { ModelManifest } from '../models/manifest.js';
-import { activeConditionsIn } from './conditions.js';
+import { activeConditionsIn, conditionsIn } from './conditions.js';
 import { completedYears } from './dates.js';
 import { findPatient } from './patient.js';
 import type { FhirResource } from './types.js';
@@ -48,14 +48,15 @@ export function checkPopulation(
     };
   }
   for (const id of population.excludesConditions ?? []) {
-    const found = activeConditionsIn(resources, getValueSet(ctx.valueSets, id))[0];
+    // History counts: a resolved MI is still known ASCVD; a past dialysis course still excludes KFRE.
+    const found = conditionsIn(resources, getValueSet(ctx.valueSets, id), true)[0];
     if (found !== undefined) {
       const source = referenceOf(found);
       const shown = found.code?.text ?? found.code?.coding?.[0]?.display ?? id;
       return {
         applies: false,
         code: 'excluded-condition',
-        reason: `active ${shown} (${id}): the model is for patients without it`,
+        reason: `${shown} on record (${id}): the model is for patients without it`,
         ...(source === undefined ? {} : { source }),
       };
     }

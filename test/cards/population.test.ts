@@ -54,3 +54,18 @@ describe('checkPopulation (manifest population over a patient’s resources)', (
     expect(result).toMatchObject({ applies: false, code: 'excluded-condition', source: 'Condition/mi' });
   });
 });
+
+describe('checkPopulation: exclusions count history', () => {
+  it('a resolved MI still excludes a model for patients without known ASCVD', () => {
+    const noAscvd = { ...adults, excludesConditions: ['atherosclerotic-cardiovascular-disease'] };
+    const patient = aPatient({ birthDate: '1960-01-01' });
+    const resolvedMi = aCondition({ id: 'old-mi', icd10: 'I21.9', clinicalStatus: 'resolved' });
+    expect(checkPopulation(noAscvd, [patient, resolvedMi], ctx)).toMatchObject({
+      applies: false,
+      code: 'excluded-condition',
+      source: 'Condition/old-mi',
+    });
+    const refuted = aCondition({ id: 'r', icd10: 'I21.9', verificationStatus: 'refuted' });
+    expect(checkPopulation(noAscvd, [patient, refuted], ctx)).toMatchObject({ applies: true });
+  });
+});

@@ -46,8 +46,9 @@ export const afDefinition: ServiceDefinition = {
     'For adults with atrial fibrillation: CHA₂DS₂-VASc and HAS-BLED with the criteria found. Suggests an apixaban order when anticoagulation is recommended or considered and no anticoagulant is on file; names modifiable bleeding risk factors when HAS-BLED ≥ 3.',
   prefetch: {
     patient: { query: 'Patient/{{context.patientId}}', required: true, onMissing: 'fail' },
+    // Every Condition, not only active ones: prior stroke, prior MI and past dialysis count as history.
     conditions: {
-      query: 'Condition?patient={{context.patientId}}&clinical-status=active',
+      query: 'Condition?patient={{context.patientId}}',
       required: true,
       onMissing: 'fail',
       allPages: true,

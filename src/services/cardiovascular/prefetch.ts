@@ -48,8 +48,9 @@ export function cardiovascularPrefetch(valueSets: ValueSetIndex): Record<string,
   return {
     patient: { query: 'Patient/{{context.patientId}}', required: true, onMissing: 'fail' },
     ...observations,
+    // Every Condition, not only active ones: prior stroke, prior MI and past dialysis count as history.
     [CONDITIONS_KEY]: {
-      query: 'Condition?patient={{context.patientId}}&clinical-status=active',
+      query: 'Condition?patient={{context.patientId}}',
       required: false,
       onMissing: 'omit',
       allPages: true,

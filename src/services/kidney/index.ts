@@ -41,8 +41,9 @@ export const kidneyDefinition: ServiceDefinition = {
     'For adults with CKD G3–G5: the 4-variable Kidney Failure Risk Equation at 2 and 5 years. Suggests a nephrology referral above the guideline thresholds when none is open, and a urine ACR when it is missing.',
   prefetch: {
     patient: { query: 'Patient/{{context.patientId}}', required: true, onMissing: 'fail' },
+    // Every Condition, not only active ones: prior stroke, prior MI and past dialysis count as history.
     conditions: {
-      query: 'Condition?patient={{context.patientId}}&clinical-status=active',
+      query: 'Condition?patient={{context.patientId}}',
       required: true,
       onMissing: 'fail',
       allPages: true,

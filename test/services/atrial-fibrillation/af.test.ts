@@ -123,6 +123,24 @@ describe.each(MODES)('AF service (%s)', (mode) => {
     });
   });
 
+  it('history criteria count from resolved Conditions: a prior stroke and a prior MI score, a resolved AF does not apply', async () => {
+    const s = afPatient('history', mode, {
+      ...typical,
+      sex: 'male',
+      age: 60,
+      extra: (p) => [
+        condition(p, `${p}-stroke`, ICD.stroke, '2019-05-01', 'resolved'),
+        condition(p, `${p}-mi`, 'I21.9', '2018-01-01', 'resolved'),
+      ],
+    });
+    const card = only(await h.cards(s, mode));
+    // Prior stroke +2, vascular disease (prior MI) +1.
+    expect(card.summary).toBe('CHA₂DS₂-VASc 3 — anticoagulation recommended; no anticoagulant on file');
+    expect(card.detail).toContain(`(Condition/${s.patientId}-stroke, 2019-05-01)`);
+    const resolvedAf = afPatient('resolved-af', mode, { ...typical, sex: 'male', age: 80, af: 'resolved' });
+    expect(await h.cards(resolvedAf, mode)).toEqual([]);
+  });
+
   it('the detail is the points table: each criterion met with its points, source and date', async () => {
     const s = afPatient('table', mode, {
       ...typical,

@@ -28,7 +28,7 @@ const KEYS: Readonly<Record<string, { key: string; keep: (r: FhirResource) => bo
   Patient: { key: 'patient', keep: () => true },
   Condition: {
     key: 'conditions',
-    keep: (r) => r.resourceType === 'Condition' && r.clinicalStatus?.coding?.[0]?.code === 'active',
+    keep: (r) => r.resourceType === 'Condition',
   },
   Observation: { key: 'observations', keep: () => true },
   MedicationRequest: {
