@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/types.js';
+import type { InputProvenance } from '../features/types.js';
 import type { ModelRun } from './run-model.js';
 
 export interface Citation {
@@ -38,13 +39,36 @@ export async function saveResult(
   ttlMs: number,
 ): Promise<string> {
   const id = newResultId();
+  const payload: ResultPayload = { ...entry.payload, runs: entry.payload.runs.map(withoutBirthDate) };
   await store.putResult({
     id,
     patientRef: entry.patientRef,
     serviceId: entry.payload.serviceId,
-    payload: entry.payload,
+    payload,
     createdAt: now,
     expiresAt: new Date(now.getTime() + ttlMs),
   });
   return id;
+}
+
+/**
+ * What is stored holds no birth date: an input read from the Patient (age, sex) carries the birthDate as
+ * its provenance "date" (and may quote a partial one in its note), so Patient-sourced inputs keep their
+ * value and source but lose date and note. The age itself stays.
+ */
+export function withoutBirthDate(run: ModelRun): ModelRun {
+  return run.status === 'not-applicable' ? run : { ...run, inputs: undatedDemographics(run.inputs) };
+}
+
+/** Input provenance with Patient-sourced entries stripped of date and note (see withoutBirthDate). */
+export function undatedDemographics(
+  inputs: Readonly<Record<string, InputProvenance>>,
+): Record<string, InputProvenance> {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, p]) => {
+      if (p.source?.startsWith('Patient/') !== true) return [name, p];
+      const { date: _birthDate, note: _mayQuoteIt, ...rest } = p;
+      return [name, rest];
+    }),
+  );
 }

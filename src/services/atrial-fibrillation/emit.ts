@@ -46,7 +46,7 @@ export async function emitCard(base: EmitBase, c: CardToEmit): Promise<ProducedC
         serviceId: base.serviceId,
         card: { key: c.key, summary: c.parts.summary, indicator: c.parts.indicator, band: c.band },
         computedAt: ctx.now.toISOString(),
-        runs: c.runs.map(withoutBirthDate),
+        runs: c.runs,
         ...(c.findings === undefined ? {} : { findings: c.findings }),
       },
     },
@@ -60,22 +60,6 @@ export async function emitCard(base: EmitBase, c: CardToEmit): Promise<ProducedC
     models: c.runs.map((r) => `${r.model.id}@${r.model.version}`),
     resultId,
   };
-}
-
-/**
- * The stored result holds identifiers, numbers and provenance, never a birth date: an input read from
- * the Patient (age, sex) keeps its source but not its "date" (the birthDate) nor its note (which may quote it).
- */
-function withoutBirthDate(run: ModelRun): ModelRun {
-  if (run.status === 'not-applicable') return run;
-  const inputs = Object.fromEntries(
-    Object.entries(run.inputs).map(([name, p]) => {
-      if (p.source?.startsWith('Patient/') !== true) return [name, p];
-      const { date: _birthDate, note: _mayQuoteIt, ...rest } = p;
-      return [name, rest];
-    }),
-  );
-  return { ...run, inputs };
 }
 
 /** "HAS-BLED — 1-year major-bleeding risk on anticoagulation v1.0.0 (Pisters 2010)". */

@@ -8,12 +8,12 @@
 import type { CdsService, ServiceContext, ServiceResult, ProducedCard } from '../../cds/service.js';
 import { makeCard, smartLink } from '../../cards/build.js';
 import { patientData } from '../../cards/resources.js';
-import { saveResult, RESULT_PAYLOAD_VERSION } from '../../cards/result.js';
+import { saveResult, RESULT_PAYLOAD_VERSION, undatedDemographics } from '../../cards/result.js';
 import { runModel, type ModelRun, type RunContext } from '../../cards/run-model.js';
 import { suppressionFor } from '../../cards/suppression.js';
 import { patientRef } from '../../audit/audit.js';
 import { extractInputs } from '../../features/extract.js';
-import type { FhirResource, InputProvenance } from '../../features/types.js';
+import type { FhirResource } from '../../features/types.js';
 import type { ModelRegistry } from '../../models/types.js';
 import type { ServiceDeps } from '../deps.js';
 import { assess, inPopulation, type Assessment, type Runs } from './assess.js';
@@ -133,7 +133,7 @@ async function produce(
           ...(p.band === undefined ? {} : { band: p.band }),
         },
         computedAt: ctx.now.toISOString(),
-        runs: [a.runs.pce, ...a.runs.prevent.map((r) => r.run)].map(withoutBirthDate),
+        runs: [a.runs.pce, ...a.runs.prevent.map((r) => r.run)],
         findings: {
           cardId: p.id,
           cardData: `${cards.id}@${cards.version}`,
@@ -159,25 +159,4 @@ async function produce(
   );
   const card = makeCard({ ...p.parts, links: [smartLink(deps.smartLaunchUrl, resultId)] });
   return { card, key: p.key, models: p.models, resultId };
-}
-
-/**
- * The stored result holds no birth date (src/cards/result.ts): an age input's provenance carries the
- * Patient's birthDate as its "date" (and a partial one in its note), so Patient-sourced inputs are
- * stored without date and note. The age itself stays.
- */
-function undatedDemographics(
-  inputs: Readonly<Record<string, InputProvenance>>,
-): Record<string, InputProvenance> {
-  return Object.fromEntries(
-    Object.entries(inputs).map(([name, p]) => {
-      if (p.source?.startsWith('Patient/') !== true) return [name, p];
-      const { date: _date, note: _note, ...rest } = p;
-      return [name, rest];
-    }),
-  );
-}
-
-function withoutBirthDate(run: ModelRun): ModelRun {
-  return run.status === 'not-applicable' ? run : { ...run, inputs: undatedDemographics(run.inputs) };
 }
