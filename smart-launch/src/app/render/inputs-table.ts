@@ -54,7 +54,7 @@ function contributionCell(
       : Math.abs(amount) < 5e-4
         ? 'no effect'
         : isPoints
-          ? `${signed(amount, 0)} ${u.unit}`
+          ? `${signed(amount, 0)} ${Math.abs(amount) === 1 && u.unit === 'points' ? 'point' : u.unit}`
           : `≈ ${signed(amount)} ${u.unit}`;
   return h(
     'span',
@@ -89,6 +89,8 @@ export function inputsTable(model: ModelCard, run: ModelRun, output: string | un
       model.inputs.map((spec) => {
         const p = inputs[spec.name] ?? { value: null, flags: [] };
         const warn = p.flags.some((f) => flagText(f).warning);
+        const flags = flagList(p);
+        const effect = contributionCell(model, run, spec.name, output);
         return h(
           'tr',
           { 'data-input': spec.name, class: warn ? 'has-warning' : undefined },
@@ -96,8 +98,9 @@ export function inputsTable(model: ModelCard, run: ModelRun, output: string | un
           h('td', { 'data-label': head[1] }, valueText(p)),
           h('td', { 'data-label': head[2] }, dateText(p.date) || '—'),
           h('td', { 'data-label': head[3], class: 'source' }, p.source ?? '—'),
-          h('td', { 'data-label': head[4] }, flagList(p)),
-          h('td', { 'data-label': head[5] }, contributionCell(model, run, spec.name, output)),
+          // Empty cells are marked so the stacked side-panel layout can drop their rows.
+          h('td', { 'data-label': head[4], 'data-empty': flags === '' }, flags),
+          h('td', { 'data-label': head[5], 'data-empty': effect === '' }, effect),
         );
       }),
     ),

@@ -95,7 +95,14 @@ export function modelSection(
     run.status === 'ok'
       ? okBody(api, model, run)
       : [
-          h('p', { class: 'no-estimate', role: 'note' }, h('strong', {}, 'No estimate: '), run.reason, '.'),
+          h(
+            'p',
+            { class: 'no-estimate', role: 'note' },
+            h('strong', {}, 'No estimate: '),
+            run.missing.length === 0
+              ? `${run.reason.replace(/\.$/, '')}.`
+              : `required ${run.missing.length === 1 ? 'input' : 'inputs'} missing from the record — ${run.missing.map((n) => labelOf(model, n)).join(', ')}.`,
+          ),
           h('div', {}, attention(model, run)),
           inputsTable(model, run, undefined),
         ];

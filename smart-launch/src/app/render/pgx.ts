@@ -11,8 +11,8 @@ import { pgxTables } from '../pgx-tables.js';
 import { pgxView, storedChains, type DrugView, type FindingChain, type GeneView } from '../pgx-view.js';
 
 const KIND_WORDS: Readonly<Record<FindingChain['kind'], { symbol: string; words: string }>> = {
-  actionable: { symbol: '▲', words: 'Change recommended' },
-  normal: { symbol: '✓', words: 'Standard use' },
+  actionable: { symbol: '▲', words: 'Action recommended' },
+  normal: { symbol: '•', words: 'No change flagged — see the recommendation' },
   untested: { symbol: '○', words: 'No result on file for this drug’s gene(s)' },
   uninterpretable: { symbol: '?', words: 'Result not interpretable — not treated as normal' },
 };

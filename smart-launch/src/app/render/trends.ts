@@ -18,36 +18,41 @@ function trend(s: Series): HTMLElement {
     last === undefined || first === undefined
       ? ''
       : `latest ${formatNumber(last.value)} ${unit} (${dateText(last.date)}); ${String(s.points.length)} result${s.points.length === 1 ? '' : 's'} since ${dateText(first.date)}`;
-  const holder = h('div', { class: 'chart trend' });
-  queueMicrotask(() => {
-    drawChart<'line'>(holder, `${label} over time: ${summary}`, {
-      type: 'line',
-      data: {
-        datasets: [
-          {
-            data: s.points.map((p) => ({ x: p.time, y: p.value })),
-            borderColor: cssColor('--total', '#44546a'),
-            backgroundColor: cssColor('--total', '#44546a'),
-            pointRadius: 3,
+  // One result is no trend: a chart of one dot on a years-wide axis only confuses.
+  const holder =
+    s.points.length < 2
+      ? h('p', { class: 'muted' }, 'One result on file — no trend to draw.')
+      : h('div', { class: 'chart trend' });
+  if (s.points.length >= 2)
+    queueMicrotask(() => {
+      drawChart<'line'>(holder, `${label} over time: ${summary}`, {
+        type: 'line',
+        data: {
+          datasets: [
+            {
+              data: s.points.map((p) => ({ x: p.time, y: p.value })),
+              borderColor: cssColor('--total', '#44546a'),
+              backgroundColor: cssColor('--total', '#44546a'),
+              pointRadius: 3,
+            },
+          ],
+        },
+        options: {
+          plugins: {
+            tooltip: {
+              callbacks: { title: (items) => dateText(new Date(items[0]?.parsed.x ?? 0).toISOString()) },
+            },
           },
-        ],
-      },
-      options: {
-        plugins: {
-          tooltip: {
-            callbacks: { title: (items) => dateText(new Date(items[0]?.parsed.x ?? 0).toISOString()) },
+          scales: {
+            x: {
+              type: 'linear',
+              ticks: { maxTicksLimit: 5, callback: (v) => new Date(Number(v)).toISOString().slice(0, 7) },
+            },
+            y: { grace: '10%', title: { display: unit !== '', text: unit } },
           },
         },
-        scales: {
-          x: {
-            type: 'linear',
-            ticks: { maxTicksLimit: 5, callback: (v) => new Date(Number(v)).toISOString().slice(0, 7) },
-          },
-          y: { title: { display: unit !== '', text: unit } },
-        },
-      },
+      });
     });
-  });
   return h(
     'figure',
     { class: 'trend-figure', 'data-series': s.input ?? 'body-weight' },
