@@ -89,6 +89,12 @@ describe('side app UI', () => {
     await ready(page);
 
     await expect(page.locator('#from-card .card-summary').innerText()).resolves.toBe(card.summary);
+    // A cardiovascular card's stored findings are its own shape: no PGx "from the card" block.
+    expect(await page.locator('#pgx-from-card').count()).toBe(0);
+    // The card's model comes first among the model sections.
+    await expect(page.locator('section.model').first().getAttribute('data-model')).resolves.toBe(
+      'ascvd-pce-10y',
+    );
     const pce = page.locator('#from-card li[data-model="ascvd-pce-10y"]');
     expect(await pce.getAttribute('data-same')).toBe('true');
     const storedText = await pce.locator('.stored-value').innerText();

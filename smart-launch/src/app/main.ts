@@ -12,6 +12,7 @@ import { AugurApi } from './augur-api.js';
 import { runLive } from './compute.js';
 import { h, replaceChildren } from './dom.js';
 import { loadPatientData } from './fhir-data.js';
+import { storedPgx } from './pgx-view.js';
 import { selectModels, WARFARIN_VALUE_SET, warfarinUse, type Omitted } from './model-selection.js';
 import { summaryText } from './render/headline.js';
 import { modelSection, notApplicableList, sectionId } from './render/model.js';
@@ -97,8 +98,9 @@ export async function runApp(root: HTMLElement, session: AugurSession): Promise<
     return run?.status === 'not-applicable' ? [{ model: m, run }] : [];
   });
   const notShown: Omitted[] = selection.omitted.filter((o) => o.mention);
-  const pgxFirst = stored?.findings !== undefined;
-  const pgx = pgxSection(data.resources, stored?.findings);
+  const fromPgxCard = stored === undefined ? undefined : storedPgx(stored);
+  const pgxFirst = fromPgxCard !== undefined;
+  const pgx = pgxSection(data.resources, fromPgxCard);
   replaceChildren(
     root,
     patientBanner(session.patient),

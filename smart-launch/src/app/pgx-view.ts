@@ -115,13 +115,23 @@ function isChain(v: unknown): v is FindingChain {
   );
 }
 
+/** The PGx services' ids share this prefix (other services store their own `findings` shapes). */
+export const PGX_SERVICE_PREFIX = 'augur-pgx-';
+
+export interface StoredPgx {
+  chains: FindingChain[];
+  /** Entries of another shape, dropped (the app says some could not be read). */
+  unreadable: number;
+}
+
 /**
- * The stored result's `findings` as the PGx services write them (an array of FindingChain); entries
- * of any other shape are dropped (and counted, so the app can say some could not be read).
+ * A stored PGx result's `findings`, as the PGx services write them (an array of FindingChain);
+ * undefined when the stored result is another service's.
  */
-export function storedChains(findings: unknown): { chains: FindingChain[]; unreadable: number } {
-  if (findings === undefined) return { chains: [], unreadable: 0 };
-  if (!Array.isArray(findings)) return { chains: [], unreadable: 1 };
+export function storedPgx(payload: { serviceId: string; findings?: unknown }): StoredPgx | undefined {
+  if (!payload.serviceId.startsWith(PGX_SERVICE_PREFIX)) return undefined;
+  const { findings } = payload;
+  if (!Array.isArray(findings)) return { chains: [], unreadable: findings === undefined ? 0 : 1 };
   const chains = findings.filter(isChain);
   return { chains, unreadable: findings.length - chains.length };
 }

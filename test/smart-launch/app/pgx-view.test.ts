@@ -5,7 +5,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FhirResource } from 'fhir/r4.js';
-import { pgxView, storedChains } from '../../../smart-launch/src/app/pgx-view.js';
+import { PGX_SERVICE_PREFIX, pgxView, storedPgx } from '../../../smart-launch/src/app/pgx-view.js';
+import { AF_SERVICE_ID } from '../../../src/services/atrial-fibrillation/index.js';
+import { KIDNEY_SERVICE_ID } from '../../../src/services/kidney/index.js';
+import { ORDER_SELECT_ID, ORDER_SIGN_ID } from '../../../src/services/pgx/order-services.js';
+import { PATIENT_VIEW_ID } from '../../../src/services/pgx/patient-view.js';
 import { recommend } from '../../../src/pgx/recommend.js';
 import type { PgxTables } from '../../../src/pgx/tables.js';
 import { chainOf } from '../../../src/services/pgx/findings.js';
@@ -124,16 +128,31 @@ describe('pgxView: current drugs with a CPIC guideline', () => {
   });
 });
 
-describe('storedChains: the findings of a stored PGx result', () => {
-  it('accepts what the PGx services store (chainOf) and drops anything else, counting it', () => {
+describe('storedPgx: the findings of a stored PGx result', () => {
+  const chain = () => {
     const f = recommend(tables, 'clopidogrel', [aGenotype({ shape: 'ig', gene: 'CYP2C19', value: '*2/*2' })]);
     if (f === undefined) throw new Error('no finding');
-    const stored = JSON.parse(JSON.stringify([chainOf(f, 'MedicationRequest/x')])) as unknown;
-    expect(storedChains(stored)).toEqual({ chains: stored, unreadable: 0 });
-    expect(storedChains([...(stored as unknown[]), { gene: 'CYP2C19' }, 'x'])).toMatchObject({
-      unreadable: 2,
+    return JSON.parse(JSON.stringify([chainOf(f, 'MedicationRequest/x')])) as unknown[];
+  };
+
+  it('accepts what the PGx services store (chainOf) and drops anything else, counting it', () => {
+    const findings = chain();
+    expect(storedPgx({ serviceId: PATIENT_VIEW_ID, findings })).toEqual({ chains: findings, unreadable: 0 });
+    expect(
+      storedPgx({ serviceId: ORDER_SIGN_ID, findings: [...findings, { gene: 'CYP2C19' }, 'x'] }),
+    ).toMatchObject({ unreadable: 2 });
+    expect(storedPgx({ serviceId: ORDER_SELECT_ID })).toEqual({ chains: [], unreadable: 0 });
+    expect(storedPgx({ serviceId: ORDER_SELECT_ID, findings: { findings: [] } })).toEqual({
+      chains: [],
+      unreadable: 1,
     });
-    expect(storedChains(undefined)).toEqual({ chains: [], unreadable: 0 });
-    expect(storedChains({ findings: [] })).toEqual({ chains: [], unreadable: 1 });
+  });
+
+  it('every PGx service id is recognised; the other services’ results (their own findings shapes) are not PGx', () => {
+    for (const id of [PATIENT_VIEW_ID, ORDER_SELECT_ID, ORDER_SIGN_ID])
+      expect(id.startsWith(PGX_SERVICE_PREFIX)).toBe(true);
+    // The cardiovascular service exports no id constant; its definition names it so.
+    for (const id of [AF_SERVICE_ID, KIDNEY_SERVICE_ID, 'augur-cardiovascular-risk'])
+      expect(storedPgx({ serviceId: id, findings: { cardId: 'x' } })).toBeUndefined();
   });
 });

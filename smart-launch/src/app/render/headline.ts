@@ -4,7 +4,8 @@ import { bandOf } from '../card-data.js';
 import { CARD_DATA } from '../card-data-files.js';
 import { h } from '../dom.js';
 import { codeLabel, formatOutput } from '../format.js';
-import type { ModelCard, OkRun } from '../types.js';
+import { labelOf } from '../labels.js';
+import type { ModelCard, ModelRun, OkRun } from '../types.js';
 
 const BAND_SYMBOL = { info: 'ℹ', warning: '▲', critical: '‼' } as const;
 
@@ -58,4 +59,14 @@ export function summaryText(model: ModelCard, run: OkRun): string {
   if (first === undefined || value === undefined) return 'no result';
   const band = bandOf(CARD_DATA, model.id, first.name, value);
   return `${formatOutput(first, value)}${band === undefined ? '' : ` — ${band.label}`}`;
+}
+
+/** Why there is no number, inputs named as the clinician knows them ("eGFR, BMI", not field names). */
+export function noEstimateText(
+  model: ModelCard,
+  run: Extract<ModelRun, { status: 'insufficient-data' }>,
+): string {
+  if (run.missing.length === 0) return run.reason.replace(/\.$/, '');
+  const names = run.missing.map((n) => labelOf(model, n)).join(', ');
+  return `required ${run.missing.length === 1 ? 'input' : 'inputs'} missing from the record — ${names}`;
 }

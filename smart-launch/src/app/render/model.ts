@@ -6,7 +6,7 @@ import { flagText, warningFlags } from '../format.js';
 import { labelOf } from '../labels.js';
 import type { Omitted } from '../model-selection.js';
 import type { ModelCard, ModelRun, OkRun } from '../types.js';
-import { headline, shownOutputs } from './headline.js';
+import { headline, noEstimateText, shownOutputs } from './headline.js';
 import { inputsTable } from './inputs-table.js';
 import { modelCardDetails } from './model-card.js';
 import { waterfallFigure } from './waterfall-chart.js';
@@ -99,9 +99,7 @@ export function modelSection(
             'p',
             { class: 'no-estimate', role: 'note' },
             h('strong', {}, 'No estimate: '),
-            run.missing.length === 0
-              ? `${run.reason.replace(/\.$/, '')}.`
-              : `required ${run.missing.length === 1 ? 'input' : 'inputs'} missing from the record — ${run.missing.map((n) => labelOf(model, n)).join(', ')}.`,
+            `${noEstimateText(model, run)}.`,
           ),
           h('div', {}, attention(model, run)),
           inputsTable(model, run, undefined),

@@ -8,7 +8,7 @@ import type { FhirResource } from 'fhir/r4.js';
 import { h } from '../dom.js';
 import { dateText } from '../format.js';
 import { pgxTables } from '../pgx-tables.js';
-import { pgxView, storedChains, type DrugView, type FindingChain, type GeneView } from '../pgx-view.js';
+import { pgxView, type DrugView, type FindingChain, type GeneView, type StoredPgx } from '../pgx-view.js';
 
 const KIND_WORDS: Readonly<Record<FindingChain['kind'], { symbol: string; words: string }>> = {
   actionable: { symbol: '▲', words: 'Action recommended' },
@@ -161,14 +161,13 @@ function geneItem(g: GeneView): HTMLElement {
   );
 }
 
-export function pgxSection(resources: readonly FhirResource[], storedFindings: unknown): HTMLElement {
+export function pgxSection(resources: readonly FhirResource[], stored: StoredPgx | undefined): HTMLElement {
   const view = pgxView(pgxTables(), resources);
-  const stored = storedChains(storedFindings);
   return h(
     'section',
     { class: 'pgx', id: 'pgx', 'aria-labelledby': 'pgx-h' },
     h('h2', { id: 'pgx-h' }, 'Pharmacogenomics (CPIC)'),
-    stored.chains.length === 0 && stored.unreadable === 0
+    stored === undefined
       ? ''
       : h(
           'div',

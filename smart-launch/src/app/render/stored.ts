@@ -7,10 +7,12 @@ import { h } from '../dom.js';
 import { dateText, valueText } from '../format.js';
 import { labelOf } from '../labels.js';
 import type { ModelCard, ModelRun } from '../types.js';
-import { summaryText } from './headline.js';
+import { noEstimateText, summaryText } from './headline.js';
 
 function runText(model: ModelCard, run: ModelRun): string {
-  return run.status === 'ok' ? summaryText(model, run) : `no estimate (${run.reason})`;
+  if (run.status === 'ok') return summaryText(model, run);
+  if (run.status === 'insufficient-data') return `no estimate (${noEstimateText(model, run)})`;
+  return `does not apply (${run.reason})`;
 }
 
 function changedInputs(model: ModelCard, then: ModelRun, now: ModelRun): string[] {
@@ -19,7 +21,10 @@ function changedInputs(model: ModelCard, then: ModelRun, now: ModelRun): string[
     const a = then.inputs[spec.name];
     const b = now.inputs[spec.name];
     if (a === undefined || b === undefined) return [];
-    if (a.value === b.value && a.date === b.date && a.source === b.source) return [];
+    // The stored result leaves some fields out (no birth date, for one): compare only what both hold.
+    const same = (x: string | undefined, y: string | undefined): boolean =>
+      x === undefined || y === undefined || x === y;
+    if (a.value === b.value && same(a.date, b.date) && same(a.source, b.source)) return [];
     const when = (p: typeof a): string => (p.date === undefined ? '' : ` (${dateText(p.date)})`);
     return [`${labelOf(model, spec.name)}: ${valueText(a)}${when(a)} → ${valueText(b)}${when(b)}`];
   });
