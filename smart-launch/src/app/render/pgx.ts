@@ -172,7 +172,7 @@ export function pgxSection(resources: readonly FhirResource[], stored: StoredPgx
       : h(
           'div',
           { class: 'pgx-stored', id: 'pgx-from-card' },
-          h('h3', {}, 'From the card you opened'),
+          h('h3', {}, 'As the card computed it'),
           h(
             'ul',
             { class: 'pgx-findings' },
@@ -186,7 +186,7 @@ export function pgxSection(resources: readonly FhirResource[], stored: StoredPgx
                 `${String(stored.unreadable)} stored finding(s) could not be read; the live findings below are computed from the record.`,
               ),
         ),
-    h('h3', {}, 'Current medications with a CPIC guideline'),
+    h('h3', {}, 'Current medications with a CPIC guideline (computed now)'),
     view.drugs.length === 0
       ? h('p', { class: 'muted' }, 'No active or draft medication has a CPIC guideline in Augur’s tables.')
       : h(
