@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   conceptInValueSet,
@@ -118,5 +120,13 @@ describe('value sets', () => {
     };
     const index = loadValueSets(json);
     expect(getValueSet(index, 'b')).toBe(getValueSet(index, 'a'));
+  });
+});
+
+describe('models/valuesets.md documents every value set', () => {
+  it('lists each id in models/valuesets.json', () => {
+    const md = readFileSync(fileURLToPath(new URL('../../models/valuesets.md', import.meta.url)), 'utf8');
+    const ids = (valueSetsJson() as { valueSets: { id: string }[] }).valueSets.map((v) => v.id);
+    expect(ids.filter((id) => !md.includes(`\`${id}\``))).toEqual([]);
   });
 });
