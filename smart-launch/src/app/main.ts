@@ -61,6 +61,24 @@ function overview(
   );
 }
 
+/** A section that fails to build says so in place; the rest of the page still renders. */
+function safeSection(id: string, title: string, build: () => HTMLElement): HTMLElement {
+  try {
+    return build();
+  } catch (err) {
+    return h(
+      'section',
+      { id, 'aria-labelledby': `${id}-h` },
+      h('h2', { id: `${id}-h` }, title),
+      h(
+        'p',
+        { class: 'attention', role: 'alert' },
+        `This section could not be shown: ${err instanceof Error ? err.message : 'unexpected error'}.`,
+      ),
+    );
+  }
+}
+
 export async function runApp(root: HTMLElement, session: AugurSession): Promise<void> {
   const status = h('p', { class: 'status', role: 'status' }, 'Reading the patient record…');
   replaceChildren(root, patientBanner(session.patient), status);
@@ -100,7 +118,7 @@ export async function runApp(root: HTMLElement, session: AugurSession): Promise<
   const notShown: Omitted[] = selection.omitted.filter((o) => o.mention);
   const fromPgxCard = stored === undefined ? undefined : storedPgx(stored);
   const pgxFirst = fromPgxCard !== undefined;
-  const pgx = pgxSection(data.resources, fromPgxCard);
+  const pgx = safeSection('pgx', 'Pharmacogenomics (CPIC)', () => pgxSection(data.resources, fromPgxCard));
   replaceChildren(
     root,
     patientBanner(session.patient),
