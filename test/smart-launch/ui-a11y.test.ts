@@ -298,6 +298,7 @@ describe('side app: keyboard and accessibility at side-panel width', () => {
     );
     await page.screenshot({ path: `${SHOTS}/a11y-side-panel.png`, fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     await page.screenshot({ path: `${SHOTS}/a11y-full-width.png`, fullPage: true });
   });
 });

@@ -12,6 +12,7 @@ import { AugurApi } from './augur-api.js';
 import { runLive } from './compute.js';
 import { h, replaceChildren } from './dom.js';
 import { loadPatientData } from './fhir-data.js';
+import { labelOf } from './labels.js';
 import { storedPgx } from './pgx-view.js';
 import { selectModels, WARFARIN_VALUE_SET, warfarinUse, type Omitted } from './model-selection.js';
 import { summaryText } from './render/headline.js';
@@ -33,7 +34,12 @@ function overview(
   const items = models.flatMap((m) => {
     const run = runs.get(m.id);
     if (run === undefined || run.status === 'not-applicable') return [];
-    const text = run.status === 'ok' ? summaryText(m, run) : 'no estimate — data missing';
+    const text =
+      run.status === 'ok'
+        ? summaryText(m, run)
+        : run.missing.length === 0
+          ? 'no estimate — data missing'
+          : `no estimate — ${run.missing.map((n) => labelOf(m, n)).join(', ')} missing`;
     return [
       h(
         'li',

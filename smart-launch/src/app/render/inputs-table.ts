@@ -96,7 +96,7 @@ export function inputsTable(model: ModelCard, run: ModelRun, output: string | un
           { 'data-input': spec.name, class: warn ? 'has-warning' : undefined },
           h('th', { scope: 'row', 'data-label': head[0] }, labelOf(model, spec.name)),
           h('td', { 'data-label': head[1] }, valueText(p)),
-          h('td', { 'data-label': head[2] }, dateText(p.date) || '—'),
+          h('td', { 'data-label': head[2], class: 'date' }, dateText(p.date) || '—'),
           h('td', { 'data-label': head[3], class: 'source' }, p.source ?? '—'),
           // Empty cells are marked so the stacked side-panel layout can drop their rows.
           h('td', { 'data-label': head[4], 'data-empty': flags === '' }, flags),
