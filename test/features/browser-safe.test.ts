@@ -76,6 +76,8 @@ describe('src/features is browser-safe', () => {
       ...filesUnder(DIR),
       ...filesUnder(PGX_DIR),
       ...BROWSER_CARD_MODULES.map((m) => fileURLToPath(new URL(`../../src/cards/${m}`, import.meta.url))),
+      // The side app itself: whatever it imports from src/ (e.g. the PGx finding chain) ends up in the browser.
+      ...filesUnder(fileURLToPath(new URL('../../smart-launch/src', import.meta.url))),
     ].filter((f) => f.endsWith('.ts'));
     const reached = closure(entries);
     const problems = reached.flatMap((f) => nodeOnlyUses(readFileSync(f, 'utf8')).map((p) => `${f}: ${p}`));
