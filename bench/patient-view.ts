@@ -21,6 +21,7 @@ import autocannon from 'autocannon';
 import { repoRoot } from '../src/config/paths.js';
 import { startFhirServer } from '../test/support/fhir-server.js';
 import { benchPatient } from './patient.js';
+import { prefetchFor } from './prefetch.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? '10');
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? '10');
@@ -83,44 +84,6 @@ function benchEhr() {
 
 interface Discovery {
   services: { id: string; hook: string; prefetch?: Record<string, string> }[];
-}
-
-/**
- * Each template resolved against the real FHIR server, as an EHR fills prefetch: searches are
- * gathered across pages into one complete searchset (Augur is given no FHIR server to page through).
- */
-async function prefetchFor(
-  templates: Record<string, string>,
-  fhirBase: string,
-): Promise<Record<string, unknown>> {
-  interface Page {
-    resourceType: string;
-    entry?: unknown[];
-    link?: { relation: string; url: string }[];
-  }
-  const out: Record<string, unknown> = {};
-  for (const [key, template] of Object.entries(templates)) {
-    const query = template
-      .replaceAll('{{context.patientId}}', 'p1')
-      .replaceAll('{{context.userId}}', 'Practitioner/dr1');
-    let url: string | undefined = `${fhirBase}/${query}`;
-    let first: Page | undefined;
-    const entries: unknown[] = [];
-    while (url !== undefined) {
-      const res = await fetch(url);
-      if (res.status !== 200)
-        throw new Error(`prefetch ${key}: FHIR server answered ${String(res.status)} for ${query}`);
-      const page = (await res.json()) as Page;
-      first ??= page;
-      entries.push(...(page.entry ?? []));
-      url = page.resourceType === 'Bundle' ? page.link?.find((l) => l.relation === 'next')?.url : undefined;
-    }
-    out[key] =
-      first?.resourceType === 'Bundle'
-        ? { resourceType: 'Bundle', type: 'searchset', total: entries.length, entry: entries }
-        : first;
-  }
-  return out;
 }
 
 interface Run {

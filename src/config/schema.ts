@@ -153,7 +153,7 @@ export const FileConfigSchema = z
       .strict()
       .default({ overrideSuppressionDays: 30, disabled: [], resultTtlHours: 24 }),
     /**
-     * Site settings models read (`"source": "setting"` inputs), e.g. `{"kfre-region": "north-america"}`.
+     * Site settings models read (`"source": "setting"` inputs), e.g. `{"kfre-region": "north_america"}`.
      * Documented in each model's README. KFRE's region defaults to North America (the original
      * calibration, Tangri 2011); sites elsewhere set `"kfre-region": "other"` (Tangri 2016).
      */
