@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { VerifiedCaller } from '../auth/types.js';
 import type { Config } from '../config/schema.js';
-import type { CardShownRecord, Store } from '../store/types.js';
+import type { CardShownRecord, Store, StoredResult } from '../store/types.js';
 import { createFhirClient } from '../fhir/client.js';
 import { resolvePrefetch } from './prefetch/resolve.js';
 import { validateHookRequest } from './request-schema.js';
@@ -67,6 +67,15 @@ export async function invokeService(
     log,
     onForeignPatient: audit.patientMismatch,
   });
+  // Results the service stores are written with the card history, in one transaction, after it answers.
+  const results: StoredResult[] = [];
+  const store: Store = {
+    ...deps.store,
+    putResult: (r) => {
+      results.push(r);
+      return Promise.resolve();
+    },
+  };
   const result = await service.handle({
     request,
     prefetch,
@@ -75,14 +84,14 @@ export async function invokeService(
       ...(caller.tenant === undefined ? {} : { tenant: caller.tenant }),
       ...(caller.sub === undefined ? {} : { sub: caller.sub }),
     },
-    store: deps.store,
+    store,
     log,
     now,
     signal: deadline,
   });
   const response = toWire(result);
   if (config.assertResponses) assertResponse(response);
-  await deps.store.recordCardsShown(cardHistory(result, request, def.id, caller, now));
+  await deps.store.recordCardsShown(cardHistory(result, request, def.id, caller, now), results);
   audit.models([...new Set(result.cards.flatMap((c) => c.models ?? []))]);
   return response;
 }

@@ -79,6 +79,11 @@ function historyWhere(q: CardHistoryQuery): { where: string; params: unknown[] }
   return { where: clauses.join(' AND '), params };
 }
 
+async function upsertResult(tx: Queryable, r: StoredResult): Promise<void> {
+  const payload = JSON.stringify(r.payload);
+  await tx.query(UPSERT_RESULT, [r.id, r.patientRef, r.serviceId, payload, r.createdAt, r.expiresAt]);
+}
+
 async function insertCard(tx: Queryable, r: CardShownRecord): Promise<void> {
   await tx.query(INSERT_CARD, [
     r.cardUuid,
@@ -160,9 +165,10 @@ export function createSqlStore(db: SqlDb): Store {
       await migrate(db);
     },
     recordFeedback: async (record) => ({ inserted: await insertFeedback(db, record) }),
-    recordCardsShown: async (records) => {
-      if (records.length === 0) return;
+    recordCardsShown: async (records, results = []) => {
+      if (records.length === 0 && results.length === 0) return;
       await db.transaction(async (tx) => {
+        for (const r of results) await upsertResult(tx, r);
         for (const r of records) await insertCard(tx, r);
       });
     },
@@ -178,10 +184,7 @@ export function createSqlStore(db: SqlDb): Store {
       const { where, params } = auditWhere(query);
       return (await db.query<AuditRow>(`${SELECT_AUDIT} ${where}`, params)).map(toAuditRecord);
     },
-    putResult: async (r: StoredResult) => {
-      const payload = JSON.stringify(r.payload);
-      await db.query(UPSERT_RESULT, [r.id, r.patientRef, r.serviceId, payload, r.createdAt, r.expiresAt]);
-    },
+    putResult: (r: StoredResult) => upsertResult(db, r),
     getResult: async (id, now) => {
       const rows = await db.query<ResultRow>(SELECT_RESULT, [id, now]);
       return rows[0] === undefined ? undefined : toStoredResult(rows[0]);

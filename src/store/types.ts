@@ -112,7 +112,11 @@ export interface Store {
   migrate(): Promise<void>;
   /** Stores feedback once: the same card feedback sent twice is one row. Returns whether it was new. */
   recordFeedback(record: FeedbackRecord): Promise<{ inserted: boolean }>;
-  recordCardsShown(records: readonly CardShownRecord[]): Promise<void>;
+  /**
+   * Records the cards shown, and the results behind them, in one transaction (one commit per hook call
+   * rather than one per card and one per result).
+   */
+  recordCardsShown(records: readonly CardShownRecord[], results?: readonly StoredResult[]): Promise<void>;
   findCardHistory(query: CardHistoryQuery): Promise<CardHistoryEntry[]>;
   appendAudit(record: AuditRecord): Promise<void>;
   /** Reads the audit trail, oldest first (for review tooling and tests). */

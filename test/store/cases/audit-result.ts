@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aResult, anAudit } from '../builders.js';
+import { aCard, aResult, anAudit } from '../builders.js';
 import { count, type Engine } from '../engines.js';
 
 export function auditAndResultCases(engine: Engine): void {
@@ -72,6 +72,21 @@ export function auditAndResultCases(engine: Engine): void {
       const replaced = { ...result, payload: [1, { nested: null }] };
       await engine.store.putResult(replaced);
       expect(await engine.store.getResult(result.id, result.createdAt)).toEqual(replaced);
+    });
+
+    it('records results with the cards shown, in one transaction: a failed card write keeps neither', async () => {
+      const result = aResult();
+      const card = aCard({ resultId: result.id, patientRef: result.patientRef });
+      await engine.store.recordCardsShown([card], [result]);
+      expect(await engine.store.getResult(result.id, result.createdAt)).toEqual(result);
+      expect((await engine.store.findCardHistory({ patientRef: card.patientRef }))[0]?.resultId).toBe(
+        result.id,
+      );
+
+      const orphan = aResult();
+      const invalid = aCard({ patientRef: `Patient/${'x'.repeat(5_000)}` }); // too long for augur_ident
+      await expect(engine.store.recordCardsShown([invalid], [orphan])).rejects.toThrow();
+      expect(await engine.store.getResult(orphan.id, orphan.createdAt)).toBeUndefined();
     });
   });
 }
