@@ -80,7 +80,10 @@ async function main(): Promise<void> {
     services: clinicalServices(serviceDeps(config, models)),
     readiness,
     log,
-    routers: [modelsRouter(models), ...smartRouters({ config, store, limiter, models, log })],
+    routers: [
+      modelsRouter(models, { limiter, perIpPerMinute: config.limits.evaluatePerIpPerMinute }),
+      ...smartRouters({ config, store, limiter, models, log }),
+    ],
   });
   const server = createServer({ maxHeaderSize: config.limits.headerBytes }, app);
   await new Promise<void>((resolve) => server.listen(config.env.PORT, config.env.HOST, resolve));

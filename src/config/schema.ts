@@ -70,6 +70,8 @@ export const LimitsSchema = z
     fhirMaxPages: z.number().int().positive().default(10),
     unauthenticatedPerIpPerMinute: z.number().int().positive().default(60),
     perIssuerPerMinute: z.number().int().positive().default(600),
+    /** POST /api/models/{id}/evaluate calls per client IP per minute (the side app's what-if uses it). */
+    evaluatePerIpPerMinute: z.number().int().positive().default(600),
     shutdownGraceMs: z.number().int().positive().default(10_000),
     maxTokenLifetimeSeconds: z.number().int().positive().default(3600),
     clockSkewSeconds: z.number().int().nonnegative().default(60),

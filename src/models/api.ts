@@ -8,6 +8,7 @@
  */
 import { Router, type Request } from 'express';
 import { HttpError, badRequest, notFound } from '../http/errors.js';
+import { throttled, type RateLimiter } from '../auth/rate-limit.js';
 import { modelCard } from './card.js';
 import { evaluate } from './evaluate.js';
 import { currentRegistry as registryOf, type RegistrySource } from './startup.js';
@@ -40,8 +41,18 @@ function parseBody(req: Request): EvaluateBody {
   return { inputs: record['inputs'], explain };
 }
 
-/** The models router; pass the registry, or the start-up handle (→ 503 until loaded). */
-export function modelsRouter(source: RegistrySource): Router {
+export interface EvaluateLimit {
+  limiter: RateLimiter;
+  /** Evaluations per client IP per minute (an exact explanation runs up to 2^14 model rows). */
+  perIpPerMinute: number;
+}
+
+/**
+ * The models router; pass the registry, or the start-up handle (→ 503 until loaded). The routes need
+ * no authentication (model cards are package data; evaluate stores and logs nothing about the inputs),
+ * so evaluate is rate-limited per client IP when `limit` is given (it always is in `src/main.ts`).
+ */
+export function modelsRouter(source: RegistrySource, limit?: EvaluateLimit): Router {
   const router = Router();
   router.get('/api/models', (_req, res) => {
     res.json({
@@ -54,6 +65,10 @@ export function modelsRouter(source: RegistrySource): Router {
     res.json(modelCard(modelOf(source, req.params.id).manifest));
   });
   router.post('/api/models/:id/evaluate', async (req, res) => {
+    if (limit !== undefined) {
+      const decision = await limit.limiter.hit(`evaluate:${req.ip ?? 'unknown'}`, limit.perIpPerMinute);
+      if (!decision.allowed) throw throttled(decision.retryAfterSeconds);
+    }
     const model = modelOf(source, req.params.id);
     const body = parseBody(req);
     res.json(await evaluate(model, body.inputs, { explain: body.explain }));

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryRateLimiter } from '../../src/auth/rate-limit.js';
 import { loadModelRegistry } from '../../src/models/registry.js';
 import { startModelRegistry, type ModelRegistryHandle } from '../../src/models/startup.js';
 import type { ModelRegistry } from '../../src/models/types.js';
@@ -124,6 +125,19 @@ describe('POST /api/models/:id/evaluate', () => {
       ['diabetes', 0, false],
       ['stroke_tia', 2, true],
     ]);
+  });
+});
+
+describe('evaluate is rate-limited per client IP', () => {
+  it('answers 429 with Retry-After past the limit; reading model cards is not counted', async () => {
+    const limited = testApp(registry, { limiter: new MemoryRateLimiter(), perIpPerMinute: 2 });
+    for (let i = 0; i < 3; i++) await request(limited).get('/api/models').expect(200);
+    for (let i = 0; i < 2; i++)
+      await request(limited).post('/api/models/points-demo/evaluate').send({ inputs: {} }).expect(400);
+    const res = await request(limited).post('/api/models/points-demo/evaluate').send({ inputs: {} });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'throttled' }] });
   });
 });
 

@@ -79,10 +79,13 @@ export function bruteForceShapley(k: number, v: (members: ReadonlySet<number>) =
 }
 
 /** A tiny app around the models router, with the minimal HttpError → OperationOutcome handler. */
-export function testApp(source: Parameters<typeof modelsRouter>[0]): Express {
+export function testApp(
+  source: Parameters<typeof modelsRouter>[0],
+  limit?: Parameters<typeof modelsRouter>[1],
+): Express {
   const app = express();
   app.use(express.json());
-  app.use(modelsRouter(source));
+  app.use(modelsRouter(source, limit));
   const onError: ErrorRequestHandler = (e: unknown, _req, res, _next) => {
     if (e instanceof HttpError) res.status(e.status).set(e.headers).json(e.outcome);
     else
