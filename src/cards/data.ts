@@ -19,8 +19,10 @@ export {
   IndicatorSchema,
   OverrideReasonsSchema,
   SourceSchema,
+  templateSchema,
   type Band,
 } from './schemas.js';
+import { templatePlaceholders } from './schemas.js';
 export { bandFor } from './band.js';
 
 export class CardDataError extends Error {
@@ -61,6 +63,4 @@ export function render(template: string, vars: Readonly<Record<string, string | 
 }
 
 /** The placeholders a template uses (for start-up validation against what a service provides). */
-export function placeholders(template: string): string[] {
-  return [...template.matchAll(/\{([a-zA-Z][a-zA-Z0-9_]*)\}/g)].map((m) => m[1] ?? '');
-}
+export const placeholders = templatePlaceholders;

@@ -80,3 +80,22 @@ export const OverrideReasonsSchema = z
     }),
   )
   .min(1);
+
+/** `{placeholder}` names in a template (browser-safe; `render` fills them). */
+export function templatePlaceholders(template: string): string[] {
+  return [...template.matchAll(/\{([a-zA-Z][a-zA-Z0-9_]*)\}/g)].map((m) => m[1] ?? '');
+}
+
+/** A card text template that may use only the placeholders its service fills (checked at load). */
+export const templateSchema = (allowed: readonly string[]) =>
+  z
+    .string()
+    .min(1)
+    .superRefine((t, ctx) => {
+      for (const p of templatePlaceholders(t))
+        if (!allowed.includes(p))
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown placeholder {${p}} (allowed: ${allowed.join(', ')})`,
+          });
+    });

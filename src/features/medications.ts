@@ -22,7 +22,7 @@ function isActiveUse(r: FhirResource): r is MedicationUse {
 }
 
 /** The drug concepts of an order: its code, or the referenced (contained or bundled) Medication's code and ingredients. */
-function conceptsOf(use: MedicationUse, resources: readonly FhirResource[]): CodeableConcept[] {
+export function conceptsOf(use: MedicationUse, resources: readonly FhirResource[] = []): CodeableConcept[] {
   if (use.medicationCodeableConcept !== undefined) return [use.medicationCodeableConcept];
   const ref = use.medicationReference?.reference;
   if (ref === undefined) return [];

@@ -3,13 +3,8 @@
  * SCD/SBD → ingredient map in cards/pgx/drugs.json), else by the ingredient name in the display text
  * (flagged `byText`, so the card can say it matched by name).
  */
-import type {
-  CodeableConcept,
-  FhirResource,
-  Medication,
-  MedicationRequest,
-  MedicationStatement,
-} from 'fhir/r4.js';
+import { conceptsOf } from '../features/medications.js';
+import type { CodeableConcept, FhirResource, MedicationRequest, MedicationStatement } from 'fhir/r4.js';
 import { normalizeSystem, SYSTEMS } from '../features/systems.js';
 import type { PgxTables } from './tables.js';
 
@@ -22,22 +17,7 @@ export interface DrugMatch {
 
 type MedicationUse = MedicationRequest | MedicationStatement;
 
-/** The drug concepts of an order: its code, or the referenced (contained or bundled) Medication's. */
-export function conceptsOf(use: MedicationUse, resources: readonly FhirResource[] = []): CodeableConcept[] {
-  if (use.medicationCodeableConcept !== undefined) return [use.medicationCodeableConcept];
-  const ref = use.medicationReference?.reference;
-  if (ref === undefined) return [];
-  const med = ref.startsWith('#')
-    ? use.contained?.find((c): c is Medication => c.resourceType === 'Medication' && c.id === ref.slice(1))
-    : resources.find(
-        (r): r is Medication => r.resourceType === 'Medication' && `Medication/${r.id ?? ''}` === ref,
-      );
-  if (med === undefined) return [];
-  const ingredients = (med.ingredient ?? []).flatMap((i) =>
-    i.itemCodeableConcept === undefined ? [] : [i.itemCodeableConcept],
-  );
-  return [...(med.code === undefined ? [] : [med.code]), ...ingredients];
-}
+export { conceptsOf };
 
 const texts = (c: CodeableConcept): string[] => [
   ...(c.text === undefined ? [] : [c.text]),

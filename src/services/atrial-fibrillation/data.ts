@@ -14,7 +14,7 @@ import {
   SourceSchema,
   cardsDir,
   loadCardFile,
-  placeholders,
+  templateSchema,
   render,
 } from '../../cards/data.js';
 import { SUMMARY_MAX } from '../../cards/build.js';
@@ -26,18 +26,7 @@ const bySex = z.object({ male: z.number().int().min(0), female: z.number().int()
 const labels = z.record(z.string(), z.string().min(1));
 
 /** A template and the placeholders the service fills in it (checked at load). */
-const template = (allowed: readonly string[]) =>
-  z
-    .string()
-    .min(1)
-    .superRefine((t, ctx) => {
-      for (const p of placeholders(t))
-        if (!allowed.includes(p))
-          ctx.addIssue({
-            code: 'custom',
-            message: `unknown placeholder {${p}} (allowed: ${allowed.join(', ')})`,
-          });
-    });
+const template = templateSchema;
 
 const Band = z
   .object({

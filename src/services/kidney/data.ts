@@ -15,7 +15,7 @@ import {
   bandsSchema,
   cardsDir,
   loadCardFile,
-  placeholders,
+  templateSchema,
   render,
   CardDataError,
 } from '../../cards/data.js';
@@ -23,18 +23,7 @@ import { SUMMARY_MAX } from '../../cards/build.js';
 
 const cardId = z.string().regex(/^[a-z][a-z0-9-]*$/);
 
-const template = (allowed: readonly string[]) =>
-  z
-    .string()
-    .min(1)
-    .superRefine((t, ctx) => {
-      for (const p of placeholders(t))
-        if (!allowed.includes(p))
-          ctx.addIssue({
-            code: 'custom',
-            message: `unknown placeholder {${p}} (allowed: ${allowed.join(', ')})`,
-          });
-    });
+const template = templateSchema;
 
 const Tier = z
   .object({
