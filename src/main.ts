@@ -102,11 +102,27 @@ async function main(): Promise<void> {
   readiness.done('models');
   log.info({ count: registry.list().length }, 'models loaded');
 
+  // Results behind cards are retrievable until they expire; then they are deleted (hourly, and now).
+  const purge = (): void => {
+    store.deleteExpiredResults(new Date()).then(
+      (count) => {
+        if (count > 0) log.info({ count }, 'expired results deleted');
+      },
+      (err: unknown) => {
+        log.warn(errorFields(err), 'could not delete expired results');
+      },
+    );
+  };
+  purge();
+  const purgeTimer = setInterval(purge, 3_600_000);
+  purgeTimer.unref();
+
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     readiness.drain();
+    clearInterval(purgeTimer);
     log.info({ reason: signal }, 'shutting down: draining in-flight requests');
     const timer = setTimeout(() => {
       log.error({ reason: 'grace period elapsed' }, 'forced exit');

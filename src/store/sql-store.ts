@@ -189,6 +189,12 @@ export function createSqlStore(db: SqlDb): Store {
       const rows = await db.query<ResultRow>(SELECT_RESULT, [id, now]);
       return rows[0] === undefined ? undefined : toStoredResult(rows[0]);
     },
+    deleteExpiredResults: async (now) => {
+      const rows = await db.query<{ id: string }>('DELETE FROM result WHERE expires_at <= $1 RETURNING id', [
+        now,
+      ]);
+      return rows.length;
+    },
     ping: async () => {
       try {
         const rows = await db.query<{ ok: number }>('SELECT 1 AS ok');

@@ -124,6 +124,8 @@ export interface Store {
   putResult(result: StoredResult): Promise<void>;
   /** A result that has expired is not returned. */
   getResult(id: string, now: Date): Promise<StoredResult | undefined>;
+  /** Deletes results that expired at or before `now`; returns how many. */
+  deleteExpiredResults(now: Date): Promise<number>;
   /** For readiness checks. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -74,6 +74,18 @@ export function auditAndResultCases(engine: Engine): void {
       expect(await engine.store.getResult(result.id, result.createdAt)).toEqual(replaced);
     });
 
+    it('deletes results once they have expired, and only those', async () => {
+      const expired = aResult({ expiresAt: new Date('2025-01-01T00:00:00Z') });
+      const live = aResult({ expiresAt: new Date('2031-01-01T00:00:00Z') });
+      await engine.store.putResult(expired);
+      await engine.store.putResult(live);
+      const now = new Date('2026-01-01T00:00:00Z');
+      expect(await engine.store.deleteExpiredResults(now)).toBeGreaterThanOrEqual(1);
+      expect(await count(engine, 'result WHERE id = $1', [expired.id])).toBe(0);
+      expect(await engine.store.getResult(live.id, now)).toEqual(live);
+      expect(await engine.store.deleteExpiredResults(now)).toBe(0);
+    });
+
     it('records results with the cards shown, in one transaction: a failed card write keeps neither', async () => {
       const result = aResult();
       const card = aCard({ resultId: result.id, patientRef: result.patientRef });
