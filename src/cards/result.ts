@@ -8,12 +8,6 @@ import type { Store } from '../store/types.js';
 import type { InputProvenance } from '../features/types.js';
 import type { ModelRun } from './run-model.js';
 
-export interface Citation {
-  text: string;
-  url?: string | undefined;
-  doi?: string | undefined;
-}
-
 export const RESULT_PAYLOAD_VERSION = 1;
 
 export interface ResultPayload {

@@ -3,7 +3,7 @@
  * inputs (with provenance) → evaluate with explanation. Pure apart from the model's batch callback.
  * A patient outside the population or without a required input gets a reason, never a number.
  */
-import type { Citation } from './result.js';
+import type { Citation } from '../models/manifest.js';
 import { prepareRun } from './prepare-run.js';
 import type { FhirResource, InputProvenance, Settings } from '../features/types.js';
 import type { ValueSetIndex } from '../features/valuesets.js';
@@ -44,7 +44,7 @@ export interface RunContext {
   valueSets: ValueSetIndex;
 }
 
-export function modelRef(model: LoadedModel): ModelRef {
+function modelRef(model: LoadedModel): ModelRef {
   const m = model.manifest;
   return { id: m.id, version: m.version, name: m.name, citations: m.citations };
 }

@@ -4,10 +4,9 @@
  * same schemas the server loads card files with (src/cards/data.ts).
  */
 import { z } from 'zod';
+import { Citation } from '../models/manifest.js';
 
-export const CitationSchema = z
-  .object({ text: z.string().min(1), url: z.url().optional(), doi: z.string().optional() })
-  .strict();
+export const CitationSchema = Citation;
 
 export const CodingSchema = z
   .object({ system: z.url(), code: z.string().min(1), display: z.string().min(1) })

@@ -6,9 +6,11 @@
 import { z } from 'zod';
 import { FhirBinding } from '../features/binding.js';
 
-const Citation = z
+/** A literature citation (shared with the card-data schemas in src/cards/schemas.ts). */
+export const Citation = z
   .object({ text: z.string().min(1), url: z.url().optional(), doi: z.string().optional() })
   .strict();
+export type Citation = z.infer<typeof Citation>;
 
 const Range = z
   .object({
