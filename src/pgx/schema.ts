@@ -26,33 +26,20 @@ export const ALLELE_FUNCTIONS = ['increased', 'normal', 'decreased', 'no'] as co
 const AlleleFunction = z.enum(ALLELE_FUNCTIONS);
 const Examples = z.array(z.string().min(1)).min(1);
 
+const hgnc = z.string().regex(/^HGNC:\d+$/);
+/** An allele row (name and aliases); each method adds its function or activity value. */
+const Allele = z.object({ name: z.string().min(1), aliases: z.array(z.string()).optional() });
+/** A phenotype row (id, label, worked examples); each method adds how a diplotype reaches it. */
+const Phenotype = z.object({ id, label: z.string().min(1), examples: Examples });
+
 const FunctionPairGene = z
   .object({
     symbol: z.string().min(1),
-    hgnc: z.string().regex(/^HGNC:\d+$/),
+    hgnc,
     method: z.literal('function-pair'),
-    alleles: z
-      .array(
-        z
-          .object({
-            name: z.string().min(1),
-            function: AlleleFunction,
-            aliases: z.array(z.string()).optional(),
-          })
-          .strict(),
-      )
-      .min(1),
+    alleles: z.array(Allele.extend({ function: AlleleFunction }).strict()).min(1),
     phenotypes: z
-      .array(
-        z
-          .object({
-            id,
-            label: z.string().min(1),
-            pairs: z.array(z.tuple([AlleleFunction, AlleleFunction])).min(1),
-            examples: Examples,
-          })
-          .strict(),
-      )
+      .array(Phenotype.extend({ pairs: z.array(z.tuple([AlleleFunction, AlleleFunction])).min(1) }).strict())
       .min(1),
   })
   .strict();
@@ -60,66 +47,32 @@ const FunctionPairGene = z
 const ActivityScoreGene = z
   .object({
     symbol: z.string().min(1),
-    hgnc: z.string().regex(/^HGNC:\d+$/),
+    hgnc,
     method: z.literal('activity-score'),
     /** Copy-number notation (`*1x2`) multiplies the allele's value (CYP2D6). */
     duplications: z.boolean().optional(),
-    alleles: z
-      .array(
-        z
-          .object({
-            name: z.string().min(1),
-            activity: z.number().min(0),
-            aliases: z.array(z.string()).optional(),
-          })
-          .strict(),
-      )
-      .min(1),
-    phenotypes: z
-      .array(
-        z
-          .object({
-            id,
-            label: z.string().min(1),
-            min: z.number(),
-            max: z.number().optional(),
-            examples: Examples,
-          })
-          .strict(),
-      )
-      .min(1),
+    alleles: z.array(Allele.extend({ activity: z.number().min(0) }).strict()).min(1),
+    phenotypes: z.array(Phenotype.extend({ min: z.number(), max: z.number().optional() }).strict()).min(1),
   })
   .strict();
 
 const Vkorc1Gene = z
   .object({
     symbol: z.literal('VKORC1'),
-    hgnc: z.string().regex(/^HGNC:\d+$/),
+    hgnc,
     method: z.literal('vkorc1'),
-    phenotypes: z
-      .array(
-        z
-          .object({ id: z.enum(['G/G', 'A/G', 'A/A']), label: z.string().min(1), examples: Examples })
-          .strict(),
-      )
-      .length(3),
+    phenotypes: z.array(Phenotype.extend({ id: z.enum(['G/G', 'A/G', 'A/A']) }).strict()).length(3),
   })
   .strict();
 
 const CarrierGene = z
   .object({
     symbol: z.string().min(1),
-    hgnc: z.string().regex(/^HGNC:\d+$/),
+    hgnc,
     method: z.literal('carrier'),
     /** The allele whose presence is the finding, at two-field resolution (e.g. `*57:01`). */
     allele: z.string().regex(/^\*\d+:\d+$/),
-    phenotypes: z
-      .array(
-        z
-          .object({ id: z.enum(['positive', 'negative']), label: z.string().min(1), examples: Examples })
-          .strict(),
-      )
-      .length(2),
+    phenotypes: z.array(Phenotype.extend({ id: z.enum(['positive', 'negative']) }).strict()).length(2),
   })
   .strict();
 
