@@ -46,14 +46,19 @@ ON CONFLICT (id) DO UPDATE SET patient_ref = EXCLUDED.patient_ref, service_id = 
 const SELECT_RESULT = `SELECT id, patient_ref, service_id, payload, created_at, expires_at
 FROM result WHERE id = $1 AND expires_at > $2`;
 
-// Grouping by the primary key lets the other card_shown columns be selected without listing them.
-const SELECT_HISTORY = `SELECT c.card_uuid, c.service_id, c.hook_instance, c.patient_ref, c.card_key,
+/**
+ * Card history joined with its feedback. Grouping by the primary key lets the other card_shown columns
+ * be selected without listing them. An inner join keeps only cards that received feedback.
+ */
+const selectHistory = (
+  join: 'LEFT JOIN' | 'JOIN',
+): string => `SELECT c.card_uuid, c.service_id, c.hook_instance, c.patient_ref, c.card_key,
   c.order_refs, c.models, c.result_id, c.shown_at, c.iss, c.tenant,
   COALESCE(jsonb_agg(jsonb_build_object('outcome', f.outcome, 'acceptedSuggestions', f.accepted_suggestions,
     'outcomeTimestamp', f.outcome_timestamp) ORDER BY f.outcome_timestamp, f.id) FILTER (WHERE f.id IS NOT NULL),
     '[]'::jsonb) AS feedback
 FROM card_shown c
-LEFT JOIN feedback f ON f.card_uuid = c.card_uuid AND f.service_id = c.service_id`;
+${join} feedback f ON f.card_uuid = c.card_uuid AND f.service_id = c.service_id`;
 
 /** Drivers differ on `undefined` parameters, so absent optional fields are sent as SQL NULL explicitly. */
 function n<T>(value: T | undefined): T | null {
@@ -174,8 +179,7 @@ export function createSqlStore(db: SqlDb): Store {
     },
     findCardHistory: async (query) => {
       const { where, params } = historyWhere(query);
-      const select =
-        query.withFeedback === true ? SELECT_HISTORY.replace('LEFT JOIN', 'JOIN') : SELECT_HISTORY;
+      const select = selectHistory(query.withFeedback === true ? 'JOIN' : 'LEFT JOIN');
       const sql = `${select} WHERE ${where} GROUP BY c.card_uuid ORDER BY c.shown_at DESC, c.card_uuid`;
       return (await db.query<CardRow>(sql, params)).map(toHistoryEntry);
     },
