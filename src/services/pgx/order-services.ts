@@ -41,6 +41,16 @@ export const PGX_PREFETCH: ServiceDefinition['prefetch'] = {
   },
 };
 
+/** The card-history query for this patient and service; the tenant only when the caller has one. */
+export const historyQuery = (
+  ctx: ServiceContext,
+  serviceId: string,
+): { patientRef: string; serviceId: string; tenant?: string } => ({
+  patientRef: `Patient/${ctx.request.context.patientId}`,
+  serviceId,
+  ...(ctx.caller.tenant === undefined ? {} : { tenant: ctx.caller.tenant }),
+});
+
 const draftMedicationRequests = (ctx: ServiceContext): MedicationRequest[] =>
   (
     ctx.request.context as { draftOrders?: { entry?: { resource?: FhirResource }[] } }
@@ -115,7 +125,6 @@ function orderService(deps: ServiceDeps, tables: PgxTables, hook: 'order-select'
   return {
     definition,
     async handle(ctx) {
-      const { patientId } = ctx.request.context;
       const selections = (ctx.request.context as { selections?: string[] }).selections;
       const orders = draftMedicationRequests(ctx).filter(
         (o) => hook === 'order-sign' || (selections ?? []).includes(orderRefOf(o)),
@@ -125,21 +134,12 @@ function orderService(deps: ServiceDeps, tables: PgxTables, hook: 'order-select'
       const obsProblem =
         data.unavailable.find((u) => u.key === 'observations')?.reason ??
         (data.incomplete.includes('observations') ? 'the Observation search was cut short' : undefined);
-      const patientRef = `Patient/${patientId}`;
-      const tenant = ctx.caller.tenant === undefined ? {} : { tenant: ctx.caller.tenant };
-      const verdict = await suppressionFor(
-        ctx.store,
-        { patientRef, serviceId: id, ...tenant },
-        ctx.now,
-        deps.suppression,
-      );
+      const query = historyQuery(ctx, id);
+      const { patientRef } = query;
+      const verdict = await suppressionFor(ctx.store, query, ctx.now, deps.suppression);
       const shownAtSelect = new Set<string>();
       if (hook === 'order-sign') {
-        const history = await ctx.store.findCardHistory({
-          patientRef,
-          serviceId: ORDER_SELECT_ID,
-          ...tenant,
-        });
+        const history = await ctx.store.findCardHistory({ ...query, serviceId: ORDER_SELECT_ID });
         for (const h of history) for (const ref of h.orderRefs) shownAtSelect.add(`${h.cardKey}|${ref}`);
       }
       const cards: ProducedCard[] = [];

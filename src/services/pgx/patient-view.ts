@@ -16,7 +16,7 @@ import type { ServiceDeps } from '../deps.js';
 import { reasoning } from './card.js';
 import { chainOf } from './findings.js';
 import { loadPgxTables } from './load.js';
-import { PGX_PREFETCH } from './order-services.js';
+import { historyQuery, PGX_PREFETCH } from './order-services.js';
 
 export const PATIENT_VIEW_ID = 'augur-pgx-patient-view';
 const RANK = { info: 0, warning: 1, critical: 2 } as const;
@@ -54,14 +54,9 @@ export function pgxPatientViewService(deps: ServiceDeps, tables: PgxTables = loa
       const findings = [...byDrug.values()];
       if (findings.length === 0) return { cards: [] };
       const key = `pgx:patient-view:${findings.map(findingKey).sort().join(';')}`;
-      const patientRef = `Patient/${ctx.request.context.patientId}`;
-      const tenant = ctx.caller.tenant === undefined ? {} : { tenant: ctx.caller.tenant };
-      const verdict = await suppressionFor(
-        ctx.store,
-        { patientRef, serviceId: PATIENT_VIEW_ID, ...tenant },
-        ctx.now,
-        deps.suppression,
-      );
+      const query = historyQuery(ctx, PATIENT_VIEW_ID);
+      const { patientRef } = query;
+      const verdict = await suppressionFor(ctx.store, query, ctx.now, deps.suppression);
       if (verdict(key).suppressed) return { cards: [] };
       const cards = tables.files.cards;
       const drugs = findings.map((f) => f.drug).join(', ');
