@@ -20,14 +20,13 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { repoRoot } from '../src/config/paths.js';
 import { startFhirServer } from '../test/support/fhir-server.js';
-import { benchPatient } from './patient.js';
+import { benchPatient, RISK_SERVICES } from './patient.js';
 import { prefetchFor } from './prefetch.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? '10');
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? '10');
 const PROFILE = process.env['BENCH_PROFILE'] === '1';
 const ROOT = repoRoot();
-const RISK_SERVICES = ['augur-cardiovascular-risk', 'augur-atrial-fibrillation', 'augur-kidney-risk'];
 const ISS = 'https://bench-ehr.test';
 
 const b64url = (v: string | Buffer): string => Buffer.from(v).toString('base64url');

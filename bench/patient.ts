@@ -17,6 +17,9 @@ import {
   SNOMED,
 } from '../test/support/fhir-builders.js';
 
+/** The services whose cards this patient exercises (the bench and examples/requests use them). */
+export const RISK_SERVICES = ['augur-cardiovascular-risk', 'augur-atrial-fibrillation', 'augur-kidney-risk'];
+
 export function benchPatient(now: Date): FhirResource[] {
   const ago = (days: number): string => new Date(now.getTime() - days * 86_400_000).toISOString();
   const birth = new Date(now.getTime() - (68 * 365.25 + 40) * 86_400_000).toISOString().slice(0, 10);

@@ -17,10 +17,8 @@ import { serviceDeps } from '../src/services/deps.js';
 import { clinicalServices } from '../src/services/index.js';
 import { pino } from 'pino';
 import { startFhirServer } from '../test/support/fhir-server.js';
-import { benchPatient } from '../bench/patient.js';
+import { benchPatient, RISK_SERVICES } from '../bench/patient.js';
 import { prefetchFor } from '../bench/prefetch.js';
-
-const RISK_SERVICES = ['augur-cardiovascular-risk', 'augur-atrial-fibrillation', 'augur-kidney-risk'];
 
 const log = pino({ level: 'silent' });
 const models = await loadModelRegistry({ dirs: [builtInModelsDir()], onBroken: 'refuse-to-start', log });
