@@ -2,14 +2,15 @@
  * The last step of every card: skip it when the clinician silenced it (override within the policy
  * period while the key — which carries the band — is unchanged, or an accepted suggestion), otherwise
  * store the result behind it and attach the SMART link whose appContext is only the opaque result id.
- * Shared by the AF and kidney services (a candidate for src/cards/ if the other services want it).
+ * Used by the AF and kidney services (one card per call; the cardiovascular service does the same
+ * steps for up to two cards with one suppression lookup, in its own service.ts).
  */
-import type { ProducedCard, ServiceContext } from '../../cds/service.js';
-import { makeCard, smartLink, type CardParts } from '../../cards/build.js';
-import { saveResult, RESULT_PAYLOAD_VERSION } from '../../cards/result.js';
-import type { ModelRun } from '../../cards/run-model.js';
-import { suppressionFor } from '../../cards/suppression.js';
-import type { ServiceDeps } from '../deps.js';
+import type { ProducedCard, ServiceContext } from '../cds/service.js';
+import { makeCard, smartLink, type CardParts } from '../cards/build.js';
+import { saveResult, RESULT_PAYLOAD_VERSION } from '../cards/result.js';
+import type { ModelRun } from '../cards/run-model.js';
+import { suppressionFor } from '../cards/suppression.js';
+import type { ServiceDeps } from './deps.js';
 
 export interface EmitBase {
   ctx: ServiceContext;

@@ -11,7 +11,7 @@ import { joinSections, section } from '../../cards/build.js';
 import { render } from '../../cards/data.js';
 import type { ModelRun } from '../../cards/run-model.js';
 import type { DoseDecision } from './apixaban.js';
-import { shortModelLine } from './emit.js';
+import { shortModelLine } from '../emit.js';
 import type { AfCards } from './data.js';
 import {
   criteriaAssumedAbsent,

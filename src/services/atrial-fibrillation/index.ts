@@ -11,7 +11,7 @@ import { patientData } from '../../cards/resources.js';
 import { runModel, type RunContext } from '../../cards/run-model.js';
 import { getValueSet } from '../../features/valuesets.js';
 import type { ServiceDeps } from '../deps.js';
-import { emitCard } from './emit.js';
+import { emitCard } from '../emit.js';
 import { findAnticoagulants } from './anticoagulants.js';
 import { apixabanDose } from './apixaban.js';
 import {

@@ -9,7 +9,7 @@ import type { CardParts } from '../../cards/build.js';
 import { describeInput, inputFlags, joinSections, percent, section, topFactors } from '../../cards/build.js';
 import { render, type Band } from '../../cards/data.js';
 import type { ModelRun } from '../../cards/run-model.js';
-import { shortModelLine } from '../atrial-fibrillation/emit.js';
+import { shortModelLine } from '../emit.js';
 import type { KfreTier, KidneyCards } from './data.js';
 import type { OpenOrder } from './orders.js';
 

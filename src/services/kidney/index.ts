@@ -13,7 +13,7 @@ import { activeConditionsIn } from '../../features/conditions.js';
 import { referenceOf } from '../../features/types.js';
 import { getValueSet } from '../../features/valuesets.js';
 import type { ServiceDeps } from '../deps.js';
-import { emitCard } from '../atrial-fibrillation/emit.js';
+import { emitCard } from '../emit.js';
 import { acrCard, kfreTier, riskCard } from './cards.js';
 import { KIDNEY_CARD_FILE, loadKidneyCards, type KidneyCards } from './data.js';
 import { openOrders } from './orders.js';
