@@ -12,6 +12,12 @@ import { runModel, type RunContext } from '../../cards/run-model.js';
 import { getValueSet } from '../../features/valuesets.js';
 import type { ServiceDeps } from '../deps.js';
 import { emitCard } from '../emit.js';
+import {
+  allConditionsPrefetch,
+  loincObservationsPrefetch,
+  openResourcesPrefetch,
+  patientPrefetch,
+} from '../prefetch.js';
 import { findAnticoagulants } from './anticoagulants.js';
 import { apixabanDose } from './apixaban.js';
 import {
@@ -45,32 +51,11 @@ export const afDefinition: ServiceDefinition = {
   description:
     'For adults with atrial fibrillation: CHA₂DS₂-VASc and HAS-BLED with the criteria found. Suggests an apixaban order when anticoagulation is recommended or considered and no anticoagulant is on file; names modifiable bleeding risk factors when HAS-BLED ≥ 3.',
   prefetch: {
-    patient: { query: 'Patient/{{context.patientId}}', required: true, onMissing: 'fail' },
-    // Every Condition, not only active ones: prior stroke, prior MI and past dialysis count as history.
-    conditions: {
-      query: 'Condition?patient={{context.patientId}}',
-      required: true,
-      onMissing: 'fail',
-      allPages: true,
-    },
-    observations: {
-      query: `Observation?patient={{context.patientId}}&code=${OBSERVATION_CODES.map((c) => `http://loinc.org|${c}`).join(',')}&_sort=-date`,
-      required: false,
-      onMissing: 'omit',
-      allPages: true,
-    },
-    medicationRequests: {
-      query: 'MedicationRequest?patient={{context.patientId}}&status=active,on-hold',
-      required: false,
-      onMissing: 'omit',
-      allPages: true,
-    },
-    medicationStatements: {
-      query: 'MedicationStatement?patient={{context.patientId}}&status=active,on-hold',
-      required: false,
-      onMissing: 'omit',
-      allPages: true,
-    },
+    patient: patientPrefetch,
+    conditions: allConditionsPrefetch,
+    observations: loincObservationsPrefetch(OBSERVATION_CODES),
+    medicationRequests: openResourcesPrefetch('MedicationRequest', ['active', 'on-hold']),
+    medicationStatements: openResourcesPrefetch('MedicationStatement', ['active', 'on-hold']),
   },
   usageRequirements:
     'Reads active Conditions (AF and the CHA₂DS₂-VASc/HAS-BLED criteria), BP, weight and creatinine Observations, and active or on-hold MedicationRequests and MedicationStatements.',

@@ -14,6 +14,12 @@ import { referenceOf } from '../../features/types.js';
 import { getValueSet } from '../../features/valuesets.js';
 import type { ServiceDeps } from '../deps.js';
 import { emitCard } from '../emit.js';
+import {
+  allConditionsPrefetch,
+  loincObservationsPrefetch,
+  openResourcesPrefetch,
+  patientPrefetch,
+} from '../prefetch.js';
 import { acrCard, kfreTier, riskCard } from './cards.js';
 import { KIDNEY_CARD_FILE, loadKidneyCards, type KidneyCards } from './data.js';
 import { openOrders } from './orders.js';
@@ -40,26 +46,10 @@ export const kidneyDefinition: ServiceDefinition = {
   description:
     'For adults with CKD G3–G5: the 4-variable Kidney Failure Risk Equation at 2 and 5 years. Suggests a nephrology referral above the guideline thresholds when none is open, and a urine ACR when it is missing.',
   prefetch: {
-    patient: { query: 'Patient/{{context.patientId}}', required: true, onMissing: 'fail' },
-    // Every Condition, not only active ones: prior stroke, prior MI and past dialysis count as history.
-    conditions: {
-      query: 'Condition?patient={{context.patientId}}',
-      required: true,
-      onMissing: 'fail',
-      allPages: true,
-    },
-    observations: {
-      query: `Observation?patient={{context.patientId}}&code=${OBSERVATION_CODES.map((c) => `http://loinc.org|${c}`).join(',')}&_sort=-date`,
-      required: false,
-      onMissing: 'omit',
-      allPages: true,
-    },
-    serviceRequests: {
-      query: 'ServiceRequest?patient={{context.patientId}}&status=active,on-hold,draft',
-      required: false,
-      onMissing: 'omit',
-      allPages: true,
-    },
+    patient: patientPrefetch,
+    conditions: allConditionsPrefetch,
+    observations: loincObservationsPrefetch(OBSERVATION_CODES),
+    serviceRequests: openResourcesPrefetch('ServiceRequest', ['active', 'on-hold', 'draft']),
   },
   usageRequirements:
     'Reads active Conditions (CKD, dialysis, transplant), eGFR/creatinine and urine ACR Observations, and open ServiceRequests (nephrology referral, urine ACR order). Site setting kfre-region: north_america (default) or other.',
