@@ -58,7 +58,7 @@ export const afDefinition: ServiceDefinition = {
     medicationStatements: openResourcesPrefetch('MedicationStatement', ['active', 'on-hold']),
   },
   usageRequirements:
-    'Reads active Conditions (AF and the CHA₂DS₂-VASc/HAS-BLED criteria), BP, weight and creatinine Observations, and active or on-hold MedicationRequests and MedicationStatements.',
+    'Reads every Condition, past ones included (AF and the CHA₂DS₂-VASc/HAS-BLED criteria), BP, weight and creatinine Observations, and active or on-hold MedicationRequests and MedicationStatements.',
 };
 
 export function atrialFibrillationService(deps: ServiceDeps): CdsService {

@@ -52,7 +52,7 @@ export const kidneyDefinition: ServiceDefinition = {
     serviceRequests: openResourcesPrefetch('ServiceRequest', ['active', 'on-hold', 'draft']),
   },
   usageRequirements:
-    'Reads active Conditions (CKD, dialysis, transplant), eGFR/creatinine and urine ACR Observations, and open ServiceRequests (nephrology referral, urine ACR order). Site setting kfre-region: north_america (default) or other.',
+    'Reads every Condition, past ones included (CKD, dialysis, transplant), eGFR/creatinine and urine ACR Observations, and open ServiceRequests (nephrology referral, urine ACR order). Site setting kfre-region: north_america (default) or other.',
 };
 
 export function kidneyService(deps: ServiceDeps): CdsService {
