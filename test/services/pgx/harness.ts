@@ -3,7 +3,8 @@ import type { Bundle, FhirResource, MedicationRequest, OperationOutcome } from '
 import request from 'supertest';
 import type { Card } from '../../../src/cds/types.js';
 import type { ServiceApp } from '../../support/services.js';
-import { aBundle, aPatient, anObservation, UCUM } from '../../support/fhir-builders.js';
+import { aBundle, aPatient, anObservation, coding, RXNORM, UCUM } from '../../support/fhir-builders.js';
+import { aDraftMedicationRequest } from '../../support/hook-requests.js';
 
 export const NOW = new Date('2026-11-22T12:00:00Z');
 export const path = (id: string): string => `/cds-services/${id}`;
@@ -25,6 +26,7 @@ export async function cardsOf(t: ServiceApp, id: string, body: Record<string, un
   return ((await post(t, id, body)).body as { cards: Card[] }).cards;
 }
 
+/** A draft order (the shared builder) with the product's display and, optionally, a dose in mg. */
 export function draft(
   id: string,
   rxnorm: string,
@@ -33,14 +35,8 @@ export function draft(
   dose?: number,
 ): MedicationRequest {
   return {
-    resourceType: 'MedicationRequest',
-    id,
-    status: 'draft',
-    intent: 'order',
-    subject: { reference: `Patient/${patientId}` },
-    medicationCodeableConcept: {
-      coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: rxnorm, display }],
-    },
+    ...aDraftMedicationRequest(id, patientId, rxnorm),
+    medicationCodeableConcept: { coding: [coding(RXNORM, rxnorm, display)] },
     ...(dose === undefined
       ? {}
       : {
