@@ -5,7 +5,7 @@
  * guideline link). Opened from a PGx card, the card's stored findings come first, in the same form.
  */
 import type { FhirResource } from 'fhir/r4.js';
-import { h } from '../dom.js';
+import { h, srOnly, type Child } from '../dom.js';
 import { dateText } from '../format.js';
 import { pgxTables } from '../pgx-tables.js';
 import { pgxView, type DrugView, type FindingChain, type GeneView, type StoredPgx } from '../pgx-view.js';
@@ -26,6 +26,24 @@ function strengthText(strength: string | undefined): string {
 const meta = (date: string | undefined, source: string | undefined): string =>
   [date === undefined ? undefined : dateText(date), source].filter((x) => x !== undefined).join(' · ');
 
+/** "CYP2C19 *1/*2 → intermediate metabolizer (activity score 1)"; a screen reader hears "means" for the arrow. */
+function genotypeToPhenotype(
+  gene: string,
+  diplotype: string | undefined,
+  phenotype: string,
+  activityScore: number | undefined,
+): Child[] {
+  const score = activityScore === undefined ? '' : ` (activity score ${String(activityScore)})`;
+  return [
+    h('strong', {}, gene),
+    ' ',
+    diplotype ?? 'reported phenotype',
+    h('span', { 'aria-hidden': 'true' }, ' → '),
+    srOnly(' means '),
+    h('strong', { class: 'phenotype' }, `${phenotype}${score}`),
+  ];
+}
+
 function geneStep(g: FindingChain['genes'][number]): HTMLElement {
   if (g.status !== 'known')
     return h(
@@ -34,17 +52,12 @@ function geneStep(g: FindingChain['genes'][number]): HTMLElement {
       h('strong', {}, g.gene),
       g.status === 'untested' ? ': no result on file' : ': result on file could not be interpreted',
     );
-  const score = g.activityScore === undefined ? '' : ` (activity score ${String(g.activityScore)})`;
+  const m = meta(g.date, g.source);
   return h(
     'li',
     { 'data-gene': g.gene, 'data-status': g.status },
-    h('strong', {}, g.gene),
-    ' ',
-    g.diplotype ?? 'reported phenotype',
-    h('span', { 'aria-hidden': 'true' }, ' → '),
-    h('span', { class: 'visually-hidden' }, ' means '),
-    h('strong', { class: 'phenotype' }, `${g.label ?? g.phenotype ?? ''}${score}`),
-    meta(g.date, g.source) === '' ? '' : h('span', { class: 'meta' }, ` (${meta(g.date, g.source)})`),
+    genotypeToPhenotype(g.gene, g.diplotype, g.label ?? g.phenotype ?? '', g.activityScore),
+    m === '' ? '' : h('span', { class: 'meta' }, ` (${m})`),
   );
 }
 
@@ -105,42 +118,30 @@ function warningList(warnings: readonly string[]): HTMLElement | string {
 
 function geneItem(g: GeneView): HTMLElement {
   const s = g.status;
-  const drugs =
-    g.guidelineDrugs.length === 0
-      ? h('p', { class: 'meta' }, 'No CPIC guideline in Augur uses this gene.')
-      : h('p', { class: 'meta' }, `CPIC guidelines in Augur: ${g.guidelineDrugs.join(', ')}`);
-  if (s.status === 'known')
-    return h(
+  const item = (...children: Child[]): HTMLLIElement =>
+    h(
       'li',
       { class: 'pgx-gene', 'data-gene': g.gene, 'data-status': s.status },
-      h(
-        'p',
-        {},
-        h('strong', {}, g.gene),
-        ' ',
-        s.diplotype ?? 'reported phenotype',
-        h('span', { 'aria-hidden': 'true' }, ' → '),
-        h('span', { class: 'visually-hidden' }, ' means '),
-        h(
-          'strong',
-          { class: 'phenotype' },
-          `${s.label}${s.activityScore === undefined ? '' : ` (activity score ${String(s.activityScore)})`}`,
-        ),
-      ),
+      ...children,
+      g.guidelineDrugs.length === 0
+        ? h('p', { class: 'meta' }, 'No CPIC guideline in Augur uses this gene.')
+        : h('p', { class: 'meta' }, `CPIC guidelines in Augur: ${g.guidelineDrugs.join(', ')}`),
+      warningList(s.warnings),
+    );
+  if (s.status === 'known') {
+    const m = meta(s.date, s.source);
+    return item(
+      h('p', {}, genotypeToPhenotype(g.gene, s.diplotype, s.label, s.activityScore)),
       h(
         'p',
         { class: 'meta' },
         (s.basis === 'genotype'
           ? 'Genotype read through the CPIC table'
-          : 'Phenotype as reported by the lab') +
-          (meta(s.date, s.source) === '' ? '' : ` · ${meta(s.date, s.source)}`),
+          : 'Phenotype as reported by the lab') + (m === '' ? '' : ` · ${m}`),
       ),
-      drugs,
-      warningList(s.warnings),
     );
-  return h(
-    'li',
-    { class: 'pgx-gene', 'data-gene': g.gene, 'data-status': s.status },
+  }
+  return item(
     h(
       'p',
       {},
@@ -156,8 +157,6 @@ function geneItem(g: GeneView): HTMLElement {
     s.status === 'uninterpretable' && s.sources.length > 0
       ? h('p', { class: 'meta' }, s.sources.join(' · '))
       : '',
-    drugs,
-    warningList(s.warnings),
   );
 }
 
