@@ -7,7 +7,7 @@ import type { InputValue } from '../../../../src/features/types.js';
 import type { InputSpec } from '../../../../src/models/manifest.js';
 import { disposeCharts } from '../charts.js';
 import { ApiError, type AugurApi } from '../augur-api.js';
-import { h, replaceChildren, uid } from '../dom.js';
+import { h, replaceChildren, uid, type Child } from '../dom.js';
 import { displayUnit, formatNumber, formatOutput, signed, valueText } from '../format.js';
 import { labelOf } from '../labels.js';
 import type { ModelCard, OkRun } from '../types.js';
@@ -15,6 +15,10 @@ import { shownOutputs, headline } from './headline.js';
 import { waterfallFigure } from './waterfall-chart.js';
 
 const DEBOUNCE_MS = 250;
+
+/** The line that marks a what-if result as hypothetical, whatever it holds. */
+const hypotheticalBanner = (lead: string, rest: Child): HTMLParagraphElement =>
+  h('p', { class: 'hypothetical-banner' }, h('strong', {}, lead), rest);
 
 function control(
   spec: InputSpec,
@@ -130,12 +134,7 @@ export function whatIf(api: AugurApi, model: ModelCard, run: OkRun): HTMLElement
       result.dataset['state'] = 'ok';
       replaceChildren(
         result,
-        h(
-          'p',
-          { class: 'hypothetical-banner' },
-          h('strong', {}, 'Hypothetical — not this patient’s record. '),
-          delta,
-        ),
+        hypotheticalBanner('Hypothetical — not this patient’s record. ', delta),
         h('p', {}, `Changed: ${changed.map((n) => labelOf(model, n)).join(', ')}.`),
         headline(model, hypo, true),
         first === undefined ? '' : waterfallFigure(model, hypo, first.name, true),
@@ -145,10 +144,8 @@ export function whatIf(api: AugurApi, model: ModelCard, run: OkRun): HTMLElement
       result.dataset['state'] = 'refused';
       replaceChildren(
         result,
-        h(
-          'p',
-          { class: 'hypothetical-banner' },
-          h('strong', {}, 'Hypothetical: no estimate. '),
+        hypotheticalBanner(
+          'Hypothetical: no estimate. ',
           err instanceof ApiError ? err.message : 'Augur could not evaluate these values.',
         ),
       );
