@@ -4,19 +4,12 @@
  * cards' ModelRun shape, so live and stored results compare field by field.
  */
 import { prepareRun } from '../../../src/cards/prepare-run.js';
-import type { ModelRef } from '../../../src/cards/run-model.js';
-import type { FhirResource, InputProvenance, InputValue, Settings } from '../../../src/features/types.js';
-import type { ValueSetIndex } from '../../../src/features/valuesets.js';
+import type { ModelRef, RunContext } from '../../../src/cards/run-model.js';
+import type { FhirResource, InputProvenance, InputValue } from '../../../src/features/types.js';
 import { ApiError, type AugurApi } from './augur-api.js';
 import type { ModelCard, ModelRun } from './types.js';
 
-export interface RunContext {
-  now: Date;
-  settings: Settings;
-  valueSets: ValueSetIndex;
-}
-
-export const refOf = (m: ModelCard): ModelRef => ({
+const refOf = (m: ModelCard): ModelRef => ({
   id: m.id,
   version: m.version,
   name: m.name,
@@ -24,7 +17,7 @@ export const refOf = (m: ModelCard): ModelRef => ({
 });
 
 /** Evaluate explained inputs; a contract refusal (400) or non-finite output (422) is "insufficient data", like runModel. */
-export async function evaluateRun(
+async function evaluateRun(
   api: AugurApi,
   ref: ModelRef,
   inputs: Readonly<Record<string, InputValue | null>>,
