@@ -31,6 +31,8 @@ export const CHROMIUM = process.env['AUGUR_CHROMIUM'] ?? '/usr/bin/chromium';
 export const CLIENT_ID = 'augur-test';
 /** How long a launch may take to settle (redirects, token exchange, first FHIR read) before a test fails. */
 const LAUNCH_TIMEOUT_MS = 15_000;
+/** How long the app may take, once launched, to read the record, compute every model and render. */
+const RENDER_TIMEOUT_MS = 30_000;
 
 export interface HarnessOptions {
   /** CDS services Augur registers (to produce cards whose results the app opens). */
@@ -75,6 +77,8 @@ export interface Harness {
   standaloneLaunch(page: Page, context?: Partial<LaunchContext>): Promise<LaunchState>;
   /** Waits until `<html data-launch>` is set (on launch.html or index.html) and returns it. */
   launchState(page: Page): Promise<LaunchState>;
+  /** Waits until the app has rendered the patient's page (`<html data-app="ready">`). */
+  appReady(page: Page): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -227,6 +231,9 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     diagnostics: (page) =>
       diagnostics.get(page) ?? { consoleErrors: [], pageErrors: [], failedResponses: [] },
     launchState,
+    async appReady(page) {
+      await page.locator('html[data-app="ready"]').waitFor({ state: 'attached', timeout: RENDER_TIMEOUT_MS });
+    },
     async ehrLaunch(page, context) {
       const launch = auth.registerLaunch(context);
       const url = new URL(`${augurSocket.url}/smart-launch/launch.html`);

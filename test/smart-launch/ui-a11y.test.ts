@@ -9,11 +9,9 @@
  * genotype → phenotype → recommendation chain with the guideline link, next to the live findings.
  */
 import { mkdirSync } from 'node:fs';
-import request from 'supertest';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FhirResource, MedicationRequest } from 'fhir/r4.js';
-import type { Card } from '../../src/cds/types.js';
 import { pgxPatientViewService } from '../../src/services/pgx/patient-view.js';
 import {
   aBloodPressure,
@@ -29,11 +27,12 @@ import {
   SNOMED,
 } from '../support/fhir-builders.js';
 import { aPatientViewRequest } from '../support/hook-requests.js';
+import { forPatient, hookCards, smartResultId } from './cards.js';
 import { startHarness, type Harness } from './harness.js';
 
 const SHOTS = 'test-output/screenshots';
 const PANEL = 380;
-const of = <T extends object>(r: T): T => ({ ...r, subject: { reference: 'Patient/p2' } });
+const of = forPatient('p2');
 
 /** A 67-year-old woman: AF and hypertension, lipids and BP, CYP2C19/CYP2C9/VKORC1 and an unreadable SLCO1B1 result, clopidogrel, simvastatin, warfarin ordered. */
 const RECORD: FhirResource[] = [
@@ -84,7 +83,7 @@ async function open(page: Page, appContext?: string): Promise<void> {
   expect(
     await h.ehrLaunch(page, { patientId: 'p2', ...(appContext === undefined ? {} : { appContext }) }),
   ).toBe('ready');
-  await page.locator('html[data-app="ready"]').waitFor({ state: 'attached', timeout: 30_000 });
+  await h.appReady(page);
   // Charts are drawn in a microtask after render.
   await page.locator('canvas').first().waitFor({ timeout: 10_000 });
 }
@@ -306,27 +305,24 @@ describe('side app: keyboard and accessibility at side-panel width', () => {
 describe('side app opened from a PGx card', () => {
   it('shows the card’s stored findings (gene → phenotype → recommendation, guideline) before the models', async () => {
     const byType = (t: string) => RECORD.filter((r) => r.resourceType === t);
-    const path = `/cds-services/${pgxServiceId}`;
     // The hook answered from prefetch (no fhirServer: the harness's EHR client allows none yet).
-    const res = await request(h.augur.app)
-      .post(path)
-      .set('authorization', `Bearer ${await h.augur.token(path)}`)
-      .send(
-        aPatientViewRequest({
-          patientId: 'p2',
-          prefetch: {
-            patient: byType('Patient')[0],
-            observations: aBundle(byType('Observation')),
-            medications: aBundle(
-              byType('MedicationRequest').filter((r) => (r as MedicationRequest).status === 'active'),
-            ),
-            statements: aBundle(byType('MedicationStatement')),
-          },
-        }),
-      );
-    expect(res.status).toBe(200);
-    const card = (res.body as { cards: Card[] }).cards[0];
-    const resultId = card?.links?.find((l) => l.type === 'smart')?.appContext;
+    const cards = await hookCards(
+      h,
+      pgxServiceId,
+      aPatientViewRequest({
+        patientId: 'p2',
+        prefetch: {
+          patient: byType('Patient')[0],
+          observations: aBundle(byType('Observation')),
+          medications: aBundle(
+            byType('MedicationRequest').filter((r) => (r as MedicationRequest).status === 'active'),
+          ),
+          statements: aBundle(byType('MedicationStatement')),
+        },
+      }),
+    );
+    const card = cards[0];
+    const resultId = smartResultId(card);
     if (card === undefined || resultId === undefined) throw new Error('no PGx card with a SMART link');
 
     const page = await h.newPage();

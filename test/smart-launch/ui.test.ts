@@ -5,8 +5,6 @@
  * at side-panel and full width go to test-output/screenshots/ (gitignored) for a person to look at.
  */
 import { mkdirSync } from 'node:fs';
-import request from 'supertest';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card } from '../../src/cds/types.js';
 import { cardiovascularService } from '../../src/services/cardiovascular/service.js';
@@ -21,10 +19,11 @@ import {
   SNOMED,
 } from '../support/fhir-builders.js';
 import { aPatientViewRequest } from '../support/hook-requests.js';
+import { forPatient, hookCards, smartResultId } from './cards.js';
 import { startHarness, type Harness } from './harness.js';
 
 const SHOTS = 'test-output/screenshots';
-const subject = <T extends object>(r: T): T => ({ ...r, subject: { reference: 'Patient/p1' } });
+const subject = forPatient('p1');
 
 let h: Harness;
 let serviceId = '';
@@ -63,21 +62,15 @@ afterAll(async () => {
 
 /** The card the cardiovascular service shows for p1, and the result id its SMART link carries. */
 async function openCard(): Promise<{ card: Card; resultId: string }> {
-  const path = `/cds-services/${serviceId}`;
-  const res = await request(h.augur.app)
-    .post(path)
-    .set('authorization', `Bearer ${await h.augur.token(path)}`)
-    .send(aPatientViewRequest({ patientId: 'p1', fhirServer: h.fhir.baseUrl, accessToken: h.accessToken }));
-  expect(res.status).toBe(200);
-  const cards = (res.body as { cards: Card[] }).cards;
-  const card = cards.find((c) => c.links?.some((l) => l.type === 'smart' && l.appContext !== undefined));
-  const resultId = card?.links?.find((l) => l.type === 'smart')?.appContext;
+  const cards = await hookCards(
+    h,
+    serviceId,
+    aPatientViewRequest({ patientId: 'p1', fhirServer: h.fhir.baseUrl, accessToken: h.accessToken }),
+  );
+  const card = cards.find((c) => smartResultId(c) !== undefined);
+  const resultId = smartResultId(card);
   if (card === undefined || resultId === undefined) throw new Error('no card with a smart link');
   return { card, resultId };
-}
-
-async function ready(page: Page): Promise<void> {
-  await page.locator('html[data-app="ready"]').waitFor({ state: 'attached', timeout: 30_000 });
 }
 
 describe('side app UI', () => {
@@ -86,7 +79,7 @@ describe('side app UI', () => {
     const page = await h.newPage();
     await page.setViewportSize({ width: 380, height: 900 });
     expect(await h.ehrLaunch(page, { patientId: 'p1', appContext: resultId })).toBe('ready');
-    await ready(page);
+    await h.appReady(page);
 
     await expect(page.locator('#from-card .card-summary').innerText()).resolves.toBe(card.summary);
     // A cardiovascular card's stored findings are its own shape: no PGx "from the card" block.
@@ -125,7 +118,7 @@ describe('side app UI', () => {
   it('without an appContext rebuilds from the launch context, with no error', async () => {
     const page = await h.newPage();
     expect(await h.ehrLaunch(page, { patientId: 'p1' })).toBe('ready');
-    await ready(page);
+    await h.appReady(page);
     expect(await page.locator('#from-card').count()).toBe(0);
     await expect(
       page.locator('section[data-model="ascvd-pce-10y"] dd.primary .number').innerText(),
