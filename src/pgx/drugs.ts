@@ -24,8 +24,6 @@ const texts = (c: CodeableConcept): string[] => [
   ...(c.coding ?? []).flatMap((x) => (x.display === undefined ? [] : [x.display])),
 ];
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 export function matchDrug(
   tables: PgxTables,
   use: MedicationUse,
@@ -42,9 +40,8 @@ export function matchDrug(
     }
   for (const text of concepts.flatMap(texts)) {
     const lower = text.toLowerCase();
-    for (const [drug, name] of tables.drugNames)
-      if (new RegExp(`(^|[^a-z])${escapeRegExp(name)}([^a-z]|$)`).test(lower))
-        return { drug, byText: true, ordered };
+    for (const [drug, pattern] of tables.drugNamePatterns)
+      if (pattern.test(lower)) return { drug, byText: true, ordered };
   }
   return undefined;
 }

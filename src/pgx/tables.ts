@@ -30,12 +30,14 @@ export interface PgxTables {
   guidelines: ReadonlyMap<string, Guideline>;
   /** RxNorm code (ingredient or SCD/SBD) → drug id. */
   drugByCode: ReadonlyMap<string, string>;
-  /** Drug id → lower-case name, for the display-text fallback. */
-  drugNames: ReadonlyMap<string, string>;
+  /** Drug id → its name as a whole word in lower-case text, for the display-text fallback. */
+  drugNamePatterns: ReadonlyMap<string, RegExp>;
   alternatives: ReadonlyMap<string, DrugsFile['alternatives'][number]>;
   /** LOINC answer code → phenotype id. */
   answers: ReadonlyMap<string, string>;
 }
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class PgxDataError extends Error {
   override name = 'PgxDataError';
@@ -94,7 +96,11 @@ export function compileTables(files: PgxFiles): PgxTables {
     genes,
     guidelines: new Map(files.guidelines.guidelines.map((g) => [g.drug, g] as const)),
     drugByCode,
-    drugNames: new Map(files.drugs.drugs.map((d) => [d.id, d.name.toLowerCase()] as const)),
+    drugNamePatterns: new Map(
+      files.drugs.drugs.map(
+        (d) => [d.id, new RegExp(`(^|[^a-z])${escapeRegExp(d.name.toLowerCase())}([^a-z]|$)`)] as const,
+      ),
+    ),
     alternatives,
     answers,
   };
