@@ -8,7 +8,7 @@ import type { InputSpec } from '../../../../src/models/manifest.js';
 import { disposeCharts } from '../charts.js';
 import { ApiError, type AugurApi } from '../augur-api.js';
 import { h, replaceChildren, uid, type Child } from '../dom.js';
-import { displayUnit, formatNumber, formatOutput, signed, valueText } from '../format.js';
+import { changeUnit, displayUnit, formatNumber, formatOutput, signed, valueText } from '../format.js';
 import { labelOf } from '../labels.js';
 import type { ModelCard, OkRun } from '../types.js';
 import { shownOutputs, headline } from './headline.js';
@@ -127,10 +127,11 @@ export function whatIf(api: AugurApi, model: ModelCard, run: OkRun): HTMLElement
       const first = shownOutputs(model)[0];
       const before = first === undefined ? undefined : run.outputs[first.name];
       const after = first === undefined ? undefined : answer.outputs[first.name];
+      const change = first === undefined ? undefined : changeUnit(first);
       const delta =
-        first === undefined || before === undefined || after === undefined
+        first === undefined || change === undefined || before === undefined || after === undefined
           ? ''
-          : `${formatOutput(first, after)} instead of ${formatOutput(first, before)} (${signed((after - before) * (first.unit.startsWith('fraction') ? 100 : 1))}${first.unit.startsWith('fraction') ? ' percentage points' : ''})`;
+          : `${formatOutput(first, after)} instead of ${formatOutput(first, before)} (${signed((after - before) * change.scale)} ${change.unit})`;
       result.dataset['state'] = 'ok';
       replaceChildren(
         result,
