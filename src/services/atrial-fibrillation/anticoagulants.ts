@@ -5,7 +5,8 @@
  * (flagged as matched by text). Orders whose drug cannot be read at all are reported, so a card can say
  * "no anticoagulant on file" honestly. Pure.
  */
-import type { CodeableConcept, Medication, MedicationRequest, MedicationStatement } from 'fhir/r4.js';
+import type { CodeableConcept, MedicationRequest, MedicationStatement } from 'fhir/r4.js';
+import { conceptsOf } from '../../features/medications.js';
 import { referenceOf, type FhirResource } from '../../features/types.js';
 import { conceptInValueSet, nameInText, type CompiledValueSet } from '../../features/valuesets.js';
 
@@ -32,26 +33,12 @@ const isCurrentUse = (r: FhirResource): r is MedicationUse =>
   (r.resourceType === 'MedicationRequest' || r.resourceType === 'MedicationStatement') &&
   CURRENT.has(r.status);
 
-function medicationOf(use: MedicationUse, resources: readonly FhirResource[]): Medication | undefined {
-  const ref = use.medicationReference?.reference;
-  if (ref === undefined) return undefined;
-  if (ref.startsWith('#'))
-    return use.contained?.find(
-      (c): c is Medication => c.resourceType === 'Medication' && `#${c.id ?? ''}` === ref,
-    );
-  return resources.find((r): r is Medication => r.resourceType === 'Medication' && referenceOf(r) === ref);
-}
-
-function conceptsOf(use: MedicationUse, resources: readonly FhirResource[]): CodeableConcept[] {
-  if (use.medicationCodeableConcept !== undefined) return [use.medicationCodeableConcept];
-  const med = medicationOf(use, resources);
+/** The drug concepts (features' conceptsOf), plus the medication reference's display as text. */
+function conceptsWithDisplay(use: MedicationUse, resources: readonly FhirResource[]): CodeableConcept[] {
   const display = use.medicationReference?.display;
   return [
-    ...(med?.code === undefined ? [] : [med.code]),
-    ...(med?.ingredient ?? []).flatMap((i) =>
-      i.itemCodeableConcept === undefined ? [] : [i.itemCodeableConcept],
-    ),
-    ...(display === undefined ? [] : [{ text: display }]),
+    ...conceptsOf(use, resources),
+    ...(use.medicationCodeableConcept !== undefined || display === undefined ? [] : [{ text: display }]),
   ];
 }
 
@@ -71,7 +58,7 @@ export function findAnticoagulants(
 ): AnticoagulantCheck {
   const check: AnticoagulantCheck = { found: [], unidentified: [] };
   for (const use of resources.filter(isCurrentUse)) {
-    const concepts = conceptsOf(use, resources);
+    const concepts = conceptsWithDisplay(use, resources);
     const texts = concepts.flatMap(textsOf);
     const coded = concepts.some((c) => conceptInValueSet(c, vs));
     const byText = !coded && texts.some((t) => nameInText(t, vs) !== undefined);
