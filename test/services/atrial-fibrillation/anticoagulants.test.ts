@@ -2,7 +2,7 @@
  * findAnticoagulants over the ways an order names its drug: its own code, a contained or bundled
  * Medication (code or ingredient), only the reference's display text, or nothing readable at all.
  */
-import type { MedicationRequest, MedicationStatement } from 'fhir/r4.js';
+import type { Medication, MedicationRequest, MedicationStatement } from 'fhir/r4.js';
 import { describe, expect, it } from 'vitest';
 import { findAnticoagulants } from '../../../src/services/atrial-fibrillation/anticoagulants.js';
 import { getValueSet } from '../../../src/features/valuesets.js';
@@ -28,8 +28,13 @@ const order = (id: string, more: Partial<MedicationRequest>): MedicationRequest 
 
 describe('findAnticoagulants', () => {
   it('a contained Medication coded as apixaban (RxNorm ingredient)', () => {
+    const med: Medication = {
+      resourceType: 'Medication',
+      id: 'm',
+      code: { coding: [rxnorm(RX.apixabanIngredient)] },
+    };
     const mr = order('contained', {
-      contained: [{ resourceType: 'Medication', id: 'm', code: { coding: [rxnorm(RX.apixabanIngredient)] } }],
+      contained: [med],
       medicationReference: { reference: '#m' },
     });
     expect(findAnticoagulants([mr], vs)).toEqual({
