@@ -75,8 +75,7 @@ async function buildFor(
   now: Date,
 ): Promise<Built | undefined> {
   const match = matchDrug(tables, order, resources);
-  if (match === undefined || deps.disabledCards.has('pgx') || deps.disabledCards.has(`pgx-${match.drug}`))
-    return undefined;
+  if (match === undefined || deps.disabledCards.has(`pgx-${match.drug}`)) return undefined;
   const finding = recommend(tables, match.drug, resources);
   if (finding === undefined) return undefined;
   const key = findingKey(finding);
@@ -129,7 +128,7 @@ function orderService(deps: ServiceDeps, tables: PgxTables, hook: 'order-select'
       const orders = draftMedicationRequests(ctx).filter(
         (o) => hook === 'order-sign' || (selections ?? []).includes(orderRefOf(o)),
       );
-      if (orders.length === 0) return { cards: [] };
+      if (orders.length === 0 || deps.disabledCards.has('pgx')) return { cards: [] };
       const data = patientData(ctx.prefetch);
       const obsProblem =
         data.unavailable.find((u) => u.key === 'observations')?.reason ??

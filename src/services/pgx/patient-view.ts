@@ -38,6 +38,7 @@ export function pgxPatientViewService(deps: ServiceDeps, tables: PgxTables = loa
       },
     },
     async handle(ctx) {
+      if (deps.disabledCards.has('pgx')) return { cards: [] };
       const data = patientData(ctx.prefetch);
       const active = data.resources.filter(
         (r): r is MedicationRequest | MedicationStatement =>
@@ -47,7 +48,7 @@ export function pgxPatientViewService(deps: ServiceDeps, tables: PgxTables = loa
       const byDrug = new Map<string, Extract<Finding, { kind: 'actionable' }>>();
       for (const use of active) {
         const match = matchDrug(tables, use, data.resources);
-        if (match === undefined || byDrug.has(match.drug) || deps.disabledCards.has('pgx')) continue;
+        if (match === undefined || byDrug.has(match.drug)) continue;
         const f = recommend(tables, match.drug, data.resources);
         if (f?.kind === 'actionable') byDrug.set(match.drug, f);
       }

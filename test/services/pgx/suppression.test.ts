@@ -1,15 +1,16 @@
 /**
  * Alert fatigue and honesty about missing data, through HTTP: an overridden order-select card is not
  * shown again for the same order while the override holds; genomic results that could not be read
- * never turn into "no result on file" (no test suggestion, an info card saying what was not checked).
+ * never turn into "no result on file" (no test suggestion, an info card saying what was not checked);
+ * a site's `cards.disabled` switches off all PGx cards (`pgx`) or one drug's (`pgx-<drug>`).
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card } from '../../../src/cds/types.js';
 import { pgxServices } from '../../../src/services/pgx/index.js';
 import { startServiceApp, type ServiceApp } from '../../support/services.js';
-import { anOrderRequest } from '../../support/hook-requests.js';
-import { aPatient } from '../../support/fhir-builders.js';
+import { anOrderRequest, aPatientViewRequest } from '../../support/hook-requests.js';
+import { aMedicationRequest, aPatient } from '../../support/fhir-builders.js';
 import { genotype } from '../../pgx/helpers.js';
 import { cardsOf, draft, NOW, searchset } from './harness.js';
 
@@ -78,5 +79,62 @@ describe('PGx suppression and unavailable data', () => {
       ['info', 'Abacavir: genomic results could not be retrieved — HLA-B not checked'],
     ]);
     expect(cards[0]?.suggestions).toBeUndefined();
+  });
+});
+
+describe('a site switches PGx cards off (cards.disabled)', () => {
+  const id = 'dis-pgx';
+  const prefetch = {
+    patient: aPatient({ id }),
+    observations: searchset([genotype('CYP2D6', '*4/*4'), genotype('CYP2C19', '*2/*2')]),
+    medications: searchset([
+      { ...aMedicationRequest({ id: 'm-clop', rxnorm: '309362' }), subject: { reference: `Patient/${id}` } },
+    ]),
+  };
+  const orders = [draft('d-cod', '2670', 'codeine', id), draft('d-clop', '309362', 'clopidogrel', id)];
+  const select = anOrderRequest(
+    'order-select',
+    orders,
+    ['MedicationRequest/d-cod', 'MedicationRequest/d-clop'],
+    {
+      patientId: id,
+      prefetch,
+    },
+  );
+  const view = aPatientViewRequest({ patientId: id, prefetch });
+  /** Order-select summaries and patient-view card count, from an app with `disabled` switched off. */
+  async function shown(app: ServiceApp): Promise<{ select: string[]; view: number }> {
+    return {
+      select: (await cardsOf(app, SELECT, select)).map((c) => c.summary),
+      view: (await cardsOf(app, 'augur-pgx-patient-view', view)).length,
+    };
+  }
+  async function withDisabled(disabled: string[]): Promise<{ select: string[]; view: number }> {
+    const app = await startServiceApp((deps) => pgxServices(deps), {
+      now: () => NOW,
+      file: { cards: { disabled } },
+    });
+    try {
+      return await shown(app);
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('nothing disabled: both order cards and the patient-view card', async () => {
+    const { select: s, view: v } = await withDisabled([]);
+    expect(s).toHaveLength(2);
+    expect(v).toBe(1);
+  });
+
+  it('pgx-codeine: the codeine card goes, clopidogrel stays', async () => {
+    const { select: s } = await withDisabled(['pgx-codeine']);
+    expect(s).toEqual([
+      'Clopidogrel: CYP2C19 poor metabolizer — avoid clopidogrel; use prasugrel or ticagrelor (CPIC)',
+    ]);
+  });
+
+  it('pgx: no PGx card at order-select or patient-view', async () => {
+    expect(await withDisabled(['pgx'])).toEqual({ select: [], view: 0 });
   });
 });
