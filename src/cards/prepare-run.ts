@@ -20,12 +20,17 @@ export type PreparedRun =
       provenance: Record<string, InputProvenance>;
     };
 
+/** The model's identity and citations, as results carry them. */
+export function modelRef(m: ModelManifest): ModelRef {
+  return { id: m.id, version: m.version, name: m.name, citations: m.citations };
+}
+
 export function prepareRun(
   manifest: ModelManifest,
-  ref: ModelRef,
   resources: readonly FhirResource[],
   ctx: { now: Date; settings: Settings; valueSets: ValueSetIndex },
 ): PreparedRun {
+  const ref = modelRef(manifest);
   const population = checkPopulation(manifest.population, resources, ctx);
   if (!population.applies) {
     return {

@@ -44,19 +44,14 @@ export interface RunContext {
   valueSets: ValueSetIndex;
 }
 
-function modelRef(model: LoadedModel): ModelRef {
-  const m = model.manifest;
-  return { id: m.id, version: m.version, name: m.name, citations: m.citations };
-}
-
 export async function runModel(
   model: LoadedModel,
   resources: readonly FhirResource[],
   ctx: RunContext,
 ): Promise<ModelRun> {
-  const ref = modelRef(model);
-  const prepared = prepareRun(model.manifest, ref, resources, ctx);
+  const prepared = prepareRun(model.manifest, resources, ctx);
   if (prepared.status !== 'ready') return prepared;
+  const ref = prepared.model;
   try {
     const result = await evaluate(model, prepared.inputs, { explain: true });
     if (result.explanation === undefined) throw new Error(`model ${ref.id} returned no explanation`);

@@ -23,8 +23,8 @@ import { SYSTEMS } from './systems.js';
 import type { FhirResource, Resolved } from './types.js';
 import { referenceOf, resolved } from './types.js';
 
-/** Genotype observation codes: LOINC 84413-4 (IG STU3), SNOMED 363779003 (legacy). */
-const GENOTYPE_CODES = new Set([`${SYSTEMS.loinc}|84413-4`, `${SYSTEMS.snomed}|363779003`]);
+/** Genotype observation codes (`system|code`): LOINC 84413-4 (IG STU3), SNOMED 363779003 (legacy); also the side app's FHIR query. */
+export const GENOTYPE_CODES = new Set([`${SYSTEMS.loinc}|84413-4`, `${SYSTEMS.snomed}|363779003`]);
 /** ObservationStatus values that count; entered-in-error and preliminary results do not. */
 const USABLE_STATUS = new Set(['final', 'amended', 'corrected']);
 

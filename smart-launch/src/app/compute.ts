@@ -9,13 +9,6 @@ import type { FhirResource, InputProvenance, InputValue } from '../../../src/fea
 import { ApiError, type AugurApi } from './augur-api.js';
 import type { ModelCard, ModelRun } from './types.js';
 
-const refOf = (m: ModelCard): ModelRef => ({
-  id: m.id,
-  version: m.version,
-  name: m.name,
-  citations: m.citations,
-});
-
 /** Evaluate explained inputs; a contract refusal (400) or non-finite output (422) is "insufficient data", like runModel. */
 async function evaluateRun(
   api: AugurApi,
@@ -54,7 +47,7 @@ export async function runLive(
   resources: readonly FhirResource[],
   ctx: RunContext,
 ): Promise<ModelRun> {
-  const prepared = prepareRun(model, refOf(model), resources, ctx);
+  const prepared = prepareRun(model, resources, ctx);
   if (prepared.status !== 'ready') return prepared;
   return evaluateRun(api, prepared.model, prepared.inputs, prepared.provenance);
 }

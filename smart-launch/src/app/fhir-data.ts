@@ -5,14 +5,13 @@
  */
 import { DERIVATION_VALUE_SETS } from '../../../src/features/derived.js';
 import { PHENOTYPE_CODES } from '../../../src/features/genotype-parse.js';
-import { SYSTEMS } from '../../../src/features/systems.js';
+import { GENOTYPE_CODES } from '../../../src/features/genotype.js';
 import type { FhirResource } from '../../../src/features/types.js';
 import { getValueSet, type ValueSetIndex } from '../../../src/features/valuesets.js';
 import type { InputSpec } from '../../../src/models/manifest.js';
 import type { AppSession, ModelCard } from './types.js';
 
 /** Genotype observation codes (pgx.md "Genotypes and phenotypes in FHIR"): LOINC 84413-4, SNOMED 363779003. */
-const GENOTYPE_CODES = [`${SYSTEMS.loinc}|84413-4`, `${SYSTEMS.snomed}|363779003`];
 /** Searches are paged; this many pages of `_count` results at most per query. */
 const PAGE_LIMIT = 10;
 const COUNT = 200;
