@@ -43,11 +43,6 @@ export class PgxDataError extends Error {
   override name = 'PgxDataError';
 }
 
-/** Phenotype ids a gene can take: its table's, plus "possible"/answer-only ids for transporter genes. */
-export function phenotypeIds(gene: GeneTable): string[] {
-  return gene.phenotypes.map((p) => p.id);
-}
-
 /** Compiles the files; throws PgxDataError naming the file and field of every cross-file problem. */
 export function compileTables(files: PgxFiles): PgxTables {
   const genes = new Map(files.genes.genes.map((g) => [g.symbol, g] as const));
@@ -69,7 +64,8 @@ export function compileTables(files: PgxFiles): PgxTables {
           problems.push(`${at}.rows[${String(k)}].when.${symbol}: not one of the guideline's genes`);
           continue;
         }
-        const known = new Set([...phenotypeIds(table), ...answerIds]);
+        // A row may name a gene-table phenotype or one reported only as a LOINC answer (bindings.json).
+        const known = new Set([...table.phenotypes.map((p) => p.id), ...answerIds]);
         for (const p of ids)
           if (!known.has(p))
             problems.push(`${at}.rows[${String(k)}].when.${symbol}: unknown phenotype "${p}"`);

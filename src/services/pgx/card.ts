@@ -27,7 +27,8 @@ export function reasoning(s: GeneStatus): string {
   return `${s.gene} ${from}${s.label} (${s.source ?? 'Observation'}, ${s.date?.slice(0, 10) ?? 'undated'})`;
 }
 
-const drugName = (d: string): string => d.charAt(0).toUpperCase() + d.slice(1);
+/** `clopidogrel` → `Clopidogrel`, for a card summary. */
+export const drugName = (d: string): string => d.charAt(0).toUpperCase() + d.slice(1);
 
 function citationLine(f: Finding): string {
   const g = f.guideline;

@@ -16,7 +16,7 @@ import { matchDrug } from '../../pgx/drugs.js';
 import { findingKey, recommend, type Finding } from '../../pgx/recommend.js';
 import type { PgxTables } from '../../pgx/tables.js';
 import type { ServiceDeps } from '../deps.js';
-import { findingCardParts } from './card.js';
+import { drugName, findingCardParts } from './card.js';
 import { chainOf } from './findings.js';
 import { loadPgxTables } from './load.js';
 import { orderRefOf } from './suggestions.js';
@@ -82,7 +82,7 @@ async function buildFor(
   if (genomicsUnavailable !== undefined && finding.kind !== 'actionable') {
     // Absence of a result proves nothing when the results could not be read: say so, suggest nothing.
     const genes = finding.guideline.genes.join(' + ');
-    const drug = match.drug.charAt(0).toUpperCase() + match.drug.slice(1);
+    const drug = drugName(match.drug);
     return {
       key: `pgx:${match.drug}:${finding.guideline.genes.join('+')}=unavailable`,
       finding,
