@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { repoRoot } from '../config/paths.js';
+import { SUMMARY_MAX } from './build.js';
 import { fieldPath } from '../validation/field-path.js';
 
 export {
@@ -64,3 +65,18 @@ export function render(template: string, vars: Readonly<Record<string, string | 
 
 /** The placeholders a template uses (for start-up validation against what a service provides). */
 export const placeholders = templatePlaceholders;
+
+/**
+ * Start-up check that each summary template, filled with its longest plausible values, fits the CDS Hooks
+ * summary limit — a card that would be too long is a data error found at start-up, not at the bedside.
+ */
+export function assertSummariesFit(
+  file: string,
+  filled: readonly (readonly [field: string, text: string])[],
+): void {
+  for (const [field, text] of filled)
+    if (text.length > SUMMARY_MAX)
+      throw new CardDataError(
+        `${file}: ${field}: up to ${String(text.length)} characters when filled (max ${String(SUMMARY_MAX)})`,
+      );
+}

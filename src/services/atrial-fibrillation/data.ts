@@ -15,9 +15,9 @@ import {
   cardsDir,
   loadCardFile,
   templateSchema,
+  assertSummariesFit,
   render,
 } from '../../cards/data.js';
-import { SUMMARY_MAX } from '../../cards/build.js';
 import { getValueSet, type ValueSetIndex } from '../../features/valuesets.js';
 import { InputSpec } from '../../models/manifest.js';
 
@@ -26,13 +26,12 @@ const bySex = z.object({ male: z.number().int().min(0), female: z.number().int()
 const labels = z.record(z.string(), z.string().min(1));
 
 /** A template and the placeholders the service fills in it (checked at load). */
-const template = templateSchema;
 
 const Band = z
   .object({
     indicator: IndicatorSchema,
-    summary: template(['score']),
-    meaning: template(['threshold', 'sexWord']),
+    summary: templateSchema(['score']),
+    meaning: templateSchema(['threshold', 'sexWord']),
     isRecommended: z.boolean(),
   })
   .strict();
@@ -62,7 +61,7 @@ export const AfCardFile = z
             'considered thresholds must be below the recommended ones',
           ),
         bands: z.object({ recommended: Band, considered: Band }).strict(),
-        strokeRate: template(['rate']),
+        strokeRate: templateSchema(['rate']),
         overrideReasons: OverrideReasonsSchema,
       })
       .strict(),
@@ -93,9 +92,9 @@ export const AfCardFile = z
           if (names.join() !== 'creatinine_mg_dl,weight_kg')
             ctx.addIssue({ code: 'custom', message: 'expected the inputs weight_kg and creatinine_mg_dl' });
         }),
-        labels: z.object({ dosed: template(['dose']), review: template([]) }).strict(),
+        labels: z.object({ dosed: templateSchema(['dose']), review: templateSchema([]) }).strict(),
         descriptions: z
-          .object({ dosed: template(['product', 'doseText']), review: template(['why']) })
+          .object({ dosed: templateSchema(['product', 'doseText']), review: templateSchema(['why']) })
           .strict(),
       })
       .strict(),
@@ -106,7 +105,7 @@ export const AfCardFile = z
         highRiskAtLeast: z.number().int().min(1),
         modifiable: labels,
         indicator: IndicatorSchema,
-        summary: template(['score', 'factors']),
+        summary: templateSchema(['score', 'factors']),
         notAReason: z.string().min(1),
         overrideReasons: OverrideReasonsSchema,
       })
@@ -142,11 +141,7 @@ export function loadAfCards(valueSets: ValueSetIndex, file = join(cardsDir(), AF
       }),
     ],
   ];
-  for (const [field, text] of longest)
-    if (text.length > SUMMARY_MAX)
-      throw new CardDataError(
-        `${file}: ${field}: up to ${String(text.length)} characters when filled (max ${String(SUMMARY_MAX)})`,
-      );
+  assertSummariesFit(file, longest);
   for (const [field, id] of named) {
     try {
       getValueSet(valueSets, id ?? '');

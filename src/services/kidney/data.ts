@@ -16,14 +16,11 @@ import {
   cardsDir,
   loadCardFile,
   templateSchema,
+  assertSummariesFit,
   render,
-  CardDataError,
 } from '../../cards/data.js';
-import { SUMMARY_MAX } from '../../cards/build.js';
 
 const cardId = z.string().regex(/^[a-z][a-z0-9-]*$/);
-
-const template = templateSchema;
 
 const Tier = z
   .object({
@@ -33,7 +30,7 @@ const Tier = z
     /** Strictly above this fraction (the guidelines say "greater than"). */
     above: z.number().gt(0).lt(1),
     indicator: IndicatorSchema,
-    summary: template(['risk2y', 'risk5y']),
+    summary: templateSchema(['risk2y', 'risk5y']),
     meaning: z.string().min(1),
     /** With a nephrology referral already on file: still show the card, or stay silent. */
     whenReferred: z.enum(['card', 'silent']),
@@ -59,7 +56,7 @@ export const KidneyCardFile = z
         order: CodingSchema,
         category: CodingSchema,
         label: z.string().min(1),
-        description: template(['risk2y', 'risk5y']),
+        description: templateSchema(['risk2y', 'risk5y']),
       })
       .strict(),
     acr: z
@@ -69,7 +66,7 @@ export const KidneyCardFile = z
         order: CodingSchema,
         category: CodingSchema,
         indicator: IndicatorSchema,
-        summary: template(['egfr', 'stage']),
+        summary: templateSchema(['egfr', 'stage']),
         meaning: z.string().min(1),
         label: z.string().min(1),
         description: z.string().min(1),
@@ -109,10 +106,6 @@ export function loadKidneyCards(file = join(cardsDir(), KIDNEY_CARD_FILE)): Kidn
     ]),
     ['acr.summary', render(data.acr.summary, { egfr: '59', stage })],
   ];
-  for (const [field, text] of longest)
-    if (text.length > SUMMARY_MAX)
-      throw new CardDataError(
-        `${file}: ${field}: up to ${String(text.length)} characters when filled (max ${String(SUMMARY_MAX)})`,
-      );
+  assertSummariesFit(file, longest);
   return data;
 }
