@@ -1,4 +1,5 @@
 /** Gene identification and diplotype parsing for genotype Observations (see genotype.ts). */
+import { escapeRegExp } from './text.js';
 import type { Observation } from 'fhir/r4.js';
 import { SYSTEMS } from './systems.js';
 
@@ -47,8 +48,6 @@ export const METABOLISM_EFFECT = '53040-2';
 
 /** LOINC 48018-6 "Gene studied [ID]": the component naming the gene. */
 const GENE_STUDIED = '48018-6';
-
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The gene symbol named in a text: an HGNC id, rs9923231 (VKORC1), or a symbol as a whole word. */
 export const symbolIn = (text: string | undefined): string | undefined => {

@@ -4,6 +4,7 @@
  * Medication value sets list RxNorm ingredients; at load, the clinical-drug codes whose ingredients
  * are in a set are added to it, so orders coded at SCD/SBD level match too.
  */
+import { escapeRegExp } from './text.js';
 import { z } from 'zod';
 import { normalizeCode, normalizeSystem, SYSTEMS } from './systems.js';
 
@@ -179,5 +180,3 @@ export function nameInText(text: string, vs: CompiledValueSet): string | undefin
   const lower = text.toLowerCase();
   return vs.names.find((name) => new RegExp(`(^|[^a-z])${escapeRegExp(name)}([^a-z]|$)`).test(lower));
 }
-
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

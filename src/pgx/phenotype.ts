@@ -5,6 +5,7 @@
  * rs9923231. An allele outside the table or a text that is not a diplotype is an error with the reason,
  * never a normal phenotype.
  */
+import { escapeRegExp } from '../features/text.js';
 import { parseVkorc1, splitDiplotype } from '../features/genotype-parse.js';
 import type { GeneTable } from './schema.js';
 
@@ -20,7 +21,6 @@ export type Interpreted = { ok: true; value: Interpretation } | { ok: false; rea
 
 const fail = (reason: string): Interpreted => ({ ok: false, reason });
 const norm = (s: string): string => s.trim().toLowerCase().replace(/\s+/g, '');
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Interprets a genotype text for `gene`. */
 export function interpretGenotype(gene: GeneTable, text: string, presence?: PresenceWords): Interpreted {

@@ -4,6 +4,7 @@
  * Pure and browser-safe: the caller parses the JSON (Node: src/services/pgx/load.ts; the side app: Vite
  * JSON imports) and hands the parsed files here.
  */
+import { escapeRegExp } from '../features/text.js';
 import type {
   BindingsFile,
   CardsFile,
@@ -36,8 +37,6 @@ export interface PgxTables {
   /** LOINC answer code → phenotype id. */
   answers: ReadonlyMap<string, string>;
 }
-
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class PgxDataError extends Error {
   override name = 'PgxDataError';
