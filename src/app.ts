@@ -14,6 +14,7 @@ import { cors } from './http/cors.js';
 import { jsonBody } from './http/json-body.js';
 import { errorHandler } from './http/error-handler.js';
 import { notFound, operationOutcome } from './http/errors.js';
+import { checkMethodAllowed } from './http/method-not-allowed.js';
 import { requestContext, securityHeaders } from './http/request-context.js';
 import type { Readiness } from './http/readiness.js';
 import { cdsRouter } from './cds/routes.js';
@@ -76,6 +77,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
   for (const r of deps.routers ?? []) app.use(r);
 
   app.use((req) => {
+    checkMethodAllowed(req);
     throw notFound(`No route for ${req.method} ${req.path.slice(0, 100)}`);
   });
   app.use(errorHandler(deps.log));

@@ -23,7 +23,7 @@ const MAX_JTI_LENGTH = 256;
 /** Checks aud, exp/iat/nbf, lifetime, jti and tenant; returns the claims the caller needs. */
 export function checkClaims(
   payload: Record<string, unknown>,
-  ctx: { audience: string; nowSeconds: number; limits: ClaimLimits; client: TrustedClient },
+  ctx: { audience: string | readonly string[]; nowSeconds: number; limits: ClaimLimits; client: TrustedClient },
 ): CheckedClaims {
   checkAudience(payload.aud, ctx.audience);
   const exp = checkTimes(payload, ctx.nowSeconds, ctx.limits);
@@ -35,10 +35,14 @@ export function checkClaims(
   return { jti, exp, ...(tenant === undefined ? {} : { tenant }), ...(sub === undefined ? {} : { sub }) };
 }
 
-/** Exact string equality, no URL normalisation: `…/cds-services/x/` is not `…/cds-services/x`. */
-function checkAudience(aud: unknown, audience: string): void {
-  if (typeof aud === 'string' && aud === audience) return;
-  if (Array.isArray(aud) && aud.some((a) => a === audience)) return;
+/**
+ * Exact string equality with one of the endpoint's accepted URLs, no URL normalisation:
+ * `…/cds-services/x/` is not `…/cds-services/x`. (Loopback aliases are listed by the caller.)
+ */
+function checkAudience(aud: unknown, audience: string | readonly string[]): void {
+  const accepted: readonly string[] = typeof audience === 'string' ? [audience] : audience;
+  if (typeof aud === 'string' && accepted.includes(aud)) return;
+  if (Array.isArray(aud) && aud.some((a) => typeof a === 'string' && accepted.includes(a))) return;
   throw new AuthError('aud mismatch');
 }
 

@@ -40,7 +40,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   });
   const keys = new KeyResolver(jwks, options.clients);
 
-  async function verify(authorization: string | undefined, audience: string, seen: { iss?: string }) {
+  async function verify(
+    authorization: string | undefined,
+    audience: string | readonly string[],
+    seen: { iss?: string },
+  ) {
     const token = decodeBearer(authorization);
     const iss = token.payload.iss;
     const client = typeof iss === 'string' ? clients.get(iss) : undefined;

@@ -1,6 +1,8 @@
 /**
  * Choosing the verification key for a token: the key set comes from the issuer's configuration (its
  * JWKS URL, a `jku` it lists, or a static JWKS), never from the token; the token only names a kid.
+ * With a static (pinned) JWKS the token's `jku` is irrelevant: the official cds-hooks sandbox sends one
+ * on every token, and a site that pins the sandbox's keys must still accept it.
  */
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import type { TrustedClient } from '../config/schema.js';
@@ -24,6 +26,14 @@ export class KeyResolver {
 
   /** The key to verify a token from `client` with `header`; throws {@link AuthError} when there is none. */
   async resolve(client: TrustedClient, header: CheckedHeader): Promise<CryptoKey | Uint8Array> {
+    const pinned = this.#staticKeys.get(client.iss);
+    if (pinned !== undefined) {
+      // Pinned keys win: a token they verify is accepted whatever its jku says, and an unlisted jku is
+      // never fetched. A listed jku is consulted only for a kid the pinned set does not have.
+      const jwk = pick(pinned, header);
+      if (jwk !== undefined) return this.#import(jwk, header.alg);
+      if (header.jku === undefined || !client.jku.includes(header.jku)) throw new AuthError('unknown kid');
+    }
     const source = this.#source(client, header.jku);
     let jwk = pick('keys' in source ? source.keys : await this.#jwks.keys(source.url), header);
     if (jwk === undefined && 'url' in source) {

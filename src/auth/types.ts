@@ -14,10 +14,11 @@ export interface VerifiedCaller {
 
 export interface Authenticator {
   /**
-   * Verifies the `Authorization` header for a call to `audience` (the exact public URL of the endpoint).
+   * Verifies the `Authorization` header for a call to `audience`: the exact public URL of the endpoint,
+   * or the list of its accepted public URLs (several public base URLs, loopback aliases).
    * Throws {@link AuthError} on every failure, with one identical body.
    */
-  authenticate(authorization: string | undefined, audience: string): Promise<VerifiedCaller>;
+  authenticate(authorization: string | undefined, audience: string | readonly string[]): Promise<VerifiedCaller>;
   /** Fetches every configured JWKS once, so the first request does not pay for it. Never throws. */
   warm(): Promise<void>;
   close(): Promise<void>;

@@ -3,6 +3,7 @@ import { notFound } from '../http/errors.js';
 /** A caller-supplied service id made safe to echo or store: service-id characters only, at most 64. */
 export const safeServiceId = (id: string): string => id.replace(/[^A-Za-z0-9._-]/g, '?').slice(0, 64);
 import type { CdsService, ServiceDefinition } from './service.js';
+import { HOOK_VERSIONS } from './types.js';
 
 /**
  * The services Augur offers, as registered at start-up, minus those a site switched off.
@@ -45,7 +46,9 @@ export function discoveryEntry(d: ServiceDefinition): Record<string, unknown> {
     description: d.description,
     ...(Object.keys(prefetch).length > 0 ? { prefetch } : {}),
     ...(d.usageRequirements === undefined ? {} : { usageRequirements: d.usageRequirements }),
-    // A 3.0 field, harmless in 2.0 (cds-hooks.md).
+    // 3.0-ballot fields, harmless to 2.0 clients (cds-hooks.md): the hook definition's version and the
+    // protocol version Augur speaks.
+    hookVersion: HOOK_VERSIONS[d.hook],
     version: '2.0.1',
   };
 }

@@ -41,7 +41,8 @@ const CONTEXT: Record<HookName, z.ZodType> = {
 const fhirAuthorization = z.looseObject({
   access_token: z.string().min(1),
   token_type: z.string().refine((t) => t.toLowerCase() === 'bearer', 'must be "Bearer"'),
-  expires_in: z.number().int().nonnegative(),
+  // Optional in practice: some EHRs omit it, and the whole-request deadline bounds the token's use anyway.
+  expires_in: z.number().int().nonnegative().optional(),
   scope: z.string().min(1),
   subject: z.string().min(1),
   patient: fhirId.optional(),

@@ -29,9 +29,9 @@ type IdRequest = Request<{ id: string }>;
 const requestLog = (res: Response): Logger => res.locals['log'] as Logger;
 const requestId = (res: Response): string => res.locals['requestId'] as string;
 
-/** Authenticates against the exact public URL of this endpoint; counts and audits failures. */
+/** Authenticates against the public URLs of this endpoint; counts and audits failures. */
 async function authenticate(deps: CdsRouteDeps, req: Request, res: Response): Promise<VerifiedCaller> {
-  const audience = `${deps.config.publicBaseUrl}${req.path}`;
+  const audience = deps.config.publicBaseUrls.map((base) => `${base}${req.path}`);
   try {
     const caller = await deps.authenticator.authenticate(req.headers.authorization, audience);
     await checkIssuerRate(deps.limiter, caller, deps.config.limits.perIssuerPerMinute);

@@ -7,10 +7,21 @@ import type { Bundle, FhirResource, OperationOutcome } from 'fhir/r4.js';
 export type HookName = 'patient-view' | 'order-select' | 'order-sign';
 export const HOOKS: readonly HookName[] = ['patient-view', 'order-select', 'order-sign'];
 
+/**
+ * The version of each hook definition Augur implements (HL7 CDS Hooks Library 1.0.1: each hook's own
+ * version), advertised per service as `hookVersion` for CDS Hooks 3.0 clients.
+ */
+export const HOOK_VERSIONS: Readonly<Record<HookName, string>> = {
+  'patient-view': '1.0',
+  'order-select': '1.0',
+  'order-sign': '1.0',
+};
+
 export interface FhirAuthorization {
   access_token: string;
   token_type: 'Bearer';
-  expires_in: number;
+  /** Often omitted by EHRs; tolerated (Augur uses the token only within one request's deadline). */
+  expires_in?: number;
   scope: string;
   subject: string;
   patient?: string;

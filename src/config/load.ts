@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { fieldPath } from '../validation/field-path.js';
 import { EnvSchema, FileConfigSchema, type Config, type FileConfig } from './schema.js';
+import { loopbackVariants } from './public-urls.js';
 
 /** The cds-hooks sandbox (https://sandbox.cds-hooks.org) signs ES384 JWTs with this published key set. */
 export const SANDBOX_ISSUER = 'https://sandbox.cds-hooks.org';
@@ -23,9 +24,8 @@ function describeIssues(where: string, error: z.ZodError): string {
  * (its published ES384 key set, fetched from its well-known URL), let that browser app call us, and
  * let it point us at HTTPS FHIR servers only via its JWT-verified calls.
  */
-export function defaultFileConfig(host: string, port: number): unknown {
+export function defaultFileConfig(): unknown {
   return {
-    publicBaseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     clients: [
       {
         iss: SANDBOX_ISSUER,
@@ -48,10 +48,34 @@ export function parseConfigText(text: string, file: string): unknown {
   }
 }
 
-export function validateFileConfig(raw: unknown, where: string): FileConfig {
+/** Where Augur listens: the default public URL when the file names none. */
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/** `http://{host}:{port}`, with an IPv6 host in brackets. */
+export const listenUrl = ({ host, port }: ListenAddress): string =>
+  `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/**
+ * Validates the trusted-client file. Without a `publicBaseUrl`, Augur's public URL is where it listens
+ * (`listen`, default 127.0.0.1:8080), so card links follow PORT.
+ */
+export function validateFileConfig(
+  raw: unknown,
+  where: string,
+  listen: ListenAddress = { host: '127.0.0.1', port: 8080 },
+): FileConfig {
   const parsed = FileConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(describeIssues(where, parsed.error));
-  const file = parsed.data;
+  const given = parsed.data.publicBaseUrl ?? listenUrl(listen);
+  const urls = typeof given === 'string' ? [given] : given;
+  const file: FileConfig = {
+    ...parsed.data,
+    publicBaseUrl: urls[0] ?? listenUrl(listen),
+    publicBaseUrls: [...new Set(urls.flatMap(loopbackVariants))],
+  };
   const issuers = new Set<string>();
   file.clients.forEach((c, i) => {
     if (issuers.has(c.iss)) throw new ConfigError(`${where}: clients[${i}].iss: duplicate issuer "${c.iss}"`);
@@ -87,8 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     raw = parseConfigText(text, e.AUGUR_CONFIG);
   } else {
-    raw = defaultFileConfig(e.HOST, e.PORT);
+    raw = defaultFileConfig();
   }
-  const file = validateFileConfig(raw, where);
+  const file = validateFileConfig(raw, where, { host: e.HOST, port: e.PORT });
   return { ...file, env: e, assertResponses: e.NODE_ENV !== 'production' };
 }

@@ -39,6 +39,11 @@ export const TrustedClientSchema = z
     tenants: z.array(z.string().min(1)).min(1).optional(),
     /** Medplum sends `null` for templates it could not resolve: fetch those keys instead of reading "no data". */
     refetchNullPrefetch: z.boolean().default(false),
+    /**
+     * Testing only: this client may reset a patient's card history (`DELETE /api/testing/card-history`).
+     * Off unless set to `true`; never give it to a production EHR.
+     */
+    allowHistoryReset: z.boolean().optional(),
   })
   .strict()
   .refine((c) => (c.jwksUrl === undefined) !== (c.jwks === undefined), {
@@ -111,11 +116,43 @@ export const SmartAppSchema = z
   .strict();
 export type SmartAppConfig = z.infer<typeof SmartAppSchema>;
 
+const baseUrl = httpUrl.refine((u) => !u.endsWith('/'), 'must not end with "/"');
+
+/** Order-select → order-sign de-duplication: one ordering session = same encounter, within this window. */
+export const OrderSessionSchema = z
+  .object({
+    /** Hours after an order-select card during which order-sign does not repeat it for the same order. */
+    windowHours: z
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(12),
+  })
+  .strict();
+
+export const SuggestionsSchema = z
+  .object({
+    /**
+     * How a "replace the drug" suggestion is expressed: `update` (default) — one `update` of the draft
+     * order (same id, new medication and dose); `delete-create` — delete the draft, create a new one.
+     */
+    replaceStyle: z.enum(['update', 'delete-create']).default('update'),
+  })
+  .strict();
+export type ReplaceStyle = z.infer<typeof SuggestionsSchema>['replaceStyle'];
+
 export const FileConfigSchema = z
   .object({
-    /** The public base URL EHRs call (JWT `aud` is checked against URLs under it). No trailing slash. */
-    publicBaseUrl: httpUrl.refine((u) => !u.endsWith('/'), 'must not end with "/"'),
+    /**
+     * The public base URL(s) EHRs call (JWT `aud` is checked against URLs under them; the first is where
+     * cards link). No trailing slash. Default: `http://{HOST}:{PORT}` as Augur listens.
+     */
+    publicBaseUrl: z.union([baseUrl, z.array(baseUrl).min(1)]).optional(),
     clients: z.array(TrustedClientSchema).default([]),
+    /** Order-select → order-sign de-duplication scope (see `orderSession`). */
+    orderSession: OrderSessionSchema.default(OrderSessionSchema.parse({})),
+    /** The shape of suggested FHIR actions. */
+    suggestions: SuggestionsSchema.default(SuggestionsSchema.parse({})),
     /** Permit plain-http FHIR servers (local testing only; announced at start-up). */
     allowInsecureFhirServers: z.boolean().default(false),
     /**
@@ -165,7 +202,14 @@ export const FileConfigSchema = z
     limits: LimitsSchema.default(LimitsSchema.parse({})),
   })
   .strict();
-export type FileConfig = z.infer<typeof FileConfigSchema>;
+/** The file as written (publicBaseUrl optional, a string or a list). */
+export type FileConfigInput = z.infer<typeof FileConfigSchema>;
+
+/** The validated file: `publicBaseUrl` is the primary public URL, `publicBaseUrls` every accepted one. */
+export interface FileConfig extends Omit<FileConfigInput, 'publicBaseUrl'> {
+  publicBaseUrl: string;
+  publicBaseUrls: readonly string[];
+}
 
 const port = z.coerce.number().int().min(0).max(65535);
 

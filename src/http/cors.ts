@@ -21,7 +21,7 @@ export function cors(settings: CorsSettings) {
     }
     if (req.method === 'OPTIONS') {
       if (origin !== undefined && (settings.allowAnyOrigin || allowed.has(origin))) {
-        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
         res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Authorization');
         res.setHeader('Access-Control-Max-Age', '600');
       }

@@ -1,7 +1,8 @@
 /**
  * Prefetch resolution (CDS Hooks 2.0 §Prefetch): one code path for data the EHR prefetched and data
  * Augur fetches itself. For each declared key:
- * - absent → fill the template and fetch it (all keys concurrently, under the request's deadline);
+ * - absent → fill the template and fetch it (all keys concurrently, under the request's deadline),
+ *   unless the EHR's `fhirAuthorization.scope` does not grant that read or search (scopes.ts);
  * - `null` → no data (or fetched, when the client is known to send null for unresolved templates);
  * - Bundle / resource / OperationOutcome → normalised (see normalise.ts), following `next` links
  *   under the FHIR base when the declaration asks for all pages.
@@ -22,6 +23,7 @@ import { HttpError, preconditionFailed } from '../../http/errors.js';
 import { fillTemplate } from './template.js';
 import { entryCount, normalise, type Normalised, type Origin } from './normalise.js';
 import { foreignKeys } from './patient-binding.js';
+import { scopeRefusal } from './scopes.js';
 
 export interface ForeignPatientEvent {
   /** The prefetch key whose data was about another patient (never the data itself). */
@@ -110,6 +112,9 @@ async function fetchKey(input: ResolvePrefetchInput, decl: PrefetchDeclaration):
   const context = input.request.context as unknown as Readonly<Record<string, unknown>>;
   const query = fillTemplate(decl.query, context, input.now);
   if (query === undefined) return { state: 'unavailable', reason: 'prefetch template could not be filled' };
+  const scope = input.request.fhirAuthorization?.scope;
+  const refused = scope === undefined ? undefined : scopeRefusal(scope, query);
+  if (refused !== undefined) return { state: 'unavailable', reason: refused };
   const value = await input.client.get(query);
   if (entryCount(value) > input.limits.prefetchBundleEntries) throw new FhirFetchError('too-large');
   return followPages(input, decl, normalise(value, 'fetched'));
