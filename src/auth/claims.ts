@@ -23,7 +23,12 @@ const MAX_JTI_LENGTH = 256;
 /** Checks aud, exp/iat/nbf, lifetime, jti and tenant; returns the claims the caller needs. */
 export function checkClaims(
   payload: Record<string, unknown>,
-  ctx: { audience: string | readonly string[]; nowSeconds: number; limits: ClaimLimits; client: TrustedClient },
+  ctx: {
+    audience: string | readonly string[];
+    nowSeconds: number;
+    limits: ClaimLimits;
+    client: TrustedClient;
+  },
 ): CheckedClaims {
   checkAudience(payload.aud, ctx.audience);
   const exp = checkTimes(payload, ctx.nowSeconds, ctx.limits);

@@ -18,7 +18,10 @@ export interface Authenticator {
    * or the list of its accepted public URLs (several public base URLs, loopback aliases).
    * Throws {@link AuthError} on every failure, with one identical body.
    */
-  authenticate(authorization: string | undefined, audience: string | readonly string[]): Promise<VerifiedCaller>;
+  authenticate(
+    authorization: string | undefined,
+    audience: string | readonly string[],
+  ): Promise<VerifiedCaller>;
   /** Fetches every configured JWKS once, so the first request does not pay for it. Never throws. */
   warm(): Promise<void>;
   close(): Promise<void>;

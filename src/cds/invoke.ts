@@ -111,6 +111,7 @@ function cardHistory(
   caller: VerifiedCaller,
   now: Date,
 ): CardShownRecord[] {
+  const encounterId = request.context.encounterId;
   return result.cards.map((c) => ({
     cardUuid: c.card.uuid,
     serviceId,
@@ -120,6 +121,11 @@ function cardHistory(
     orderRefs: c.orderRefs ?? [],
     models: c.models ?? [],
     ...(c.resultId === undefined ? {} : { resultId: c.resultId }),
+    ...(encounterId === undefined ? {} : { encounterRef: `Encounter/${encounterId}` }),
+    overrideReasons: (c.card.overrideReasons ?? []).map((r) => ({
+      ...(r.system === undefined ? {} : { system: r.system }),
+      code: r.code,
+    })),
     shownAt: now,
     iss: caller.iss,
     ...(caller.tenant === undefined ? {} : { tenant: caller.tenant }),

@@ -16,6 +16,7 @@ import type { FeedbackRecord } from '../store/types.js';
 import { discoveryEntry, safeServiceId, type ServiceRegistry } from './registry.js';
 import { invokeService, type InvokeDeps } from './invoke.js';
 import { validateFeedback } from './feedback-schema.js';
+import { checkFeedback } from './feedback-check.js';
 import type { FeedbackItem } from './types.js';
 
 export interface CdsRouteDeps extends InvokeDeps {
@@ -124,6 +125,7 @@ export function cdsRouter(deps: CdsRouteDeps): Router {
       const body = await readJsonBody(req, limits);
       const service = deps.services.get(req.params.id);
       const items = validateFeedback(body);
+      await checkFeedback(deps.store, service.definition.id, items, caller, requestLog(res));
       for (const f of items)
         await deps.store.recordFeedback(toFeedbackRecord(f, service.definition.id, caller));
     });

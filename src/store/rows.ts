@@ -19,6 +19,8 @@ export interface CardRow {
   order_refs: string[];
   models: string[];
   result_id: string | null;
+  encounter_ref: string | null;
+  override_reasons: string[] | null;
   shown_at: Date;
   iss: string;
   tenant: string | null;
@@ -35,8 +37,17 @@ export interface ResultRow {
   expires_at: Date;
 }
 
-export function toHistoryEntry(row: CardRow): CardHistoryEntry {
-  const card: CardShownRecord = {
+/** Offered override reasons as stored: `system|code` (system empty when the Coding had none). */
+export const encodeReason = (r: { system?: string; code: string }): string => `${r.system ?? ''}|${r.code}`;
+
+function decodeReason(s: string): { system?: string; code: string } {
+  const bar = s.indexOf('|');
+  const system = s.slice(0, bar);
+  return { ...(system === '' ? {} : { system }), code: s.slice(bar + 1) };
+}
+
+export function toCardShown(row: Omit<CardRow, 'feedback'>): CardShownRecord {
+  return {
     cardUuid: row.card_uuid,
     serviceId: row.service_id,
     hookInstance: row.hook_instance,
@@ -47,8 +58,14 @@ export function toHistoryEntry(row: CardRow): CardHistoryEntry {
     shownAt: row.shown_at,
     iss: row.iss,
     ...(row.result_id === null ? {} : { resultId: row.result_id }),
+    ...(row.encounter_ref === null ? {} : { encounterRef: row.encounter_ref }),
+    ...(row.override_reasons === null ? {} : { overrideReasons: row.override_reasons.map(decodeReason) }),
     ...(row.tenant === null ? {} : { tenant: row.tenant }),
   };
+}
+
+export function toHistoryEntry(row: CardRow): CardHistoryEntry {
+  const card = toCardShown(row);
   const feedback = row.feedback.map((f) => ({
     outcome: f.outcome,
     acceptedSuggestions: f.acceptedSuggestions,

@@ -98,6 +98,9 @@ SELECT f.id AS feedback_id, f.service_id, f.card_uuid, f.outcome, f.accepted_sug
 FROM feedback f
 LEFT JOIN card_shown c ON c.card_uuid = f.card_uuid AND c.service_id = f.service_id`;
 
+/** The audit types after migration 2 (adds `history-reset`). */
+const AUDIT_TYPES_V2 = `'hook-call', 'feedback', 'discovery', 'fhir-query', 'auth-failure', 'result-read', 'patient-mismatch', 'history-reset'`;
+
 /** Every migration, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -121,6 +124,17 @@ export const MIGRATIONS: readonly Migration[] = [
       RESULT,
       `CREATE INDEX result_expires_at ON result (expires_at)`,
       FEEDBACK_ANALYTICS,
+    ],
+  },
+  {
+    version: 2,
+    name: 'card_shown encounter_ref and override_reasons; history-reset audit type',
+    statements: [
+      `ALTER TABLE card_shown ADD COLUMN encounter_ref augur_ident`,
+      // "system|code" per offered reason; NULL for cards recorded before this column existed.
+      `ALTER TABLE card_shown ADD COLUMN override_reasons text[]`,
+      `ALTER TABLE audit_event DROP CONSTRAINT audit_event_type_check`,
+      `ALTER TABLE audit_event ADD CONSTRAINT audit_event_type_check CHECK (type IN (${AUDIT_TYPES_V2}))`,
     ],
   },
 ];

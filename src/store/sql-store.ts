@@ -1,6 +1,8 @@
 import { migrate } from './migrations.js';
 import {
   canonicalSuggestions,
+  encodeReason,
+  toCardShown,
   toHistoryEntry,
   toStoredResult,
   toAuditRecord,
@@ -13,6 +15,7 @@ import type {
   AuditQuery,
   AuditRecord,
   CardHistoryQuery,
+  CardHistoryReset,
   CardShownRecord,
   FeedbackRecord,
   Store,
@@ -27,8 +30,8 @@ RETURNING id`;
 
 // A repeated card uuid is the same card reported twice (a retried hook call): keep the first.
 const INSERT_CARD = `INSERT INTO card_shown (card_uuid, service_id, hook_instance, patient_ref, card_key,
-  order_refs, models, result_id, shown_at, iss, tenant)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+  order_refs, models, result_id, shown_at, iss, tenant, encounter_ref, override_reasons)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 ON CONFLICT (card_uuid) DO NOTHING`;
 
 const INSERT_AUDIT = `INSERT INTO audit_event (recorded, type, action, outcome, request_id, iss, tenant,
@@ -53,7 +56,7 @@ FROM result WHERE id = $1 AND expires_at > $2`;
 const selectHistory = (
   join: 'LEFT JOIN' | 'JOIN',
 ): string => `SELECT c.card_uuid, c.service_id, c.hook_instance, c.patient_ref, c.card_key,
-  c.order_refs, c.models, c.result_id, c.shown_at, c.iss, c.tenant,
+  c.order_refs, c.models, c.result_id, c.shown_at, c.iss, c.tenant, c.encounter_ref, c.override_reasons,
   COALESCE(jsonb_agg(jsonb_build_object('outcome', f.outcome, 'acceptedSuggestions', f.accepted_suggestions,
     'outcomeTimestamp', f.outcome_timestamp) ORDER BY f.outcome_timestamp, f.id) FILTER (WHERE f.id IS NOT NULL),
     '[]'::jsonb) AS feedback
@@ -79,6 +82,7 @@ function historyWhere(q: CardHistoryQuery): { where: string; params: unknown[] }
   if (q.serviceId !== undefined) add((p) => `c.service_id = ${p}`, q.serviceId);
   if (q.cardKey !== undefined) add((p) => `c.card_key = ${p}`, q.cardKey);
   if (q.orderRef !== undefined) add((p) => `c.order_refs @> ARRAY[${p}::text]`, q.orderRef);
+  if (q.encounterRef !== undefined) add((p) => `c.encounter_ref = ${p}`, q.encounterRef);
   if (q.since !== undefined) add((p) => `c.shown_at >= ${p}`, q.since);
   if (q.tenant !== undefined) add((p) => `c.tenant = ${p}`, q.tenant);
   return { where: clauses.join(' AND '), params };
@@ -102,7 +106,46 @@ async function insertCard(tx: Queryable, r: CardShownRecord): Promise<void> {
     r.shownAt,
     r.iss,
     n(r.tenant),
+    n(r.encounterRef),
+    r.overrideReasons === undefined ? null : r.overrideReasons.map(encodeReason),
   ]);
+}
+
+const SELECT_CARD = `SELECT card_uuid, service_id, hook_instance, patient_ref, card_key, order_refs, models,
+  result_id, shown_at, iss, tenant, encounter_ref, override_reasons FROM card_shown WHERE card_uuid = $1`;
+
+/** The cards a reset removes: this patient's, optionally for one service and tenant. */
+function resetWhere(q: CardHistoryReset, alias: string): { where: string; params: unknown[] } {
+  const params: unknown[] = [q.patientRef];
+  const clauses = [`${alias}patient_ref = $1`];
+  for (const [column, value] of [
+    ['service_id', q.serviceId],
+    ['tenant', q.tenant],
+  ] as const) {
+    if (value === undefined) continue;
+    params.push(value);
+    clauses.push(`${alias}${column} = $${params.length}`);
+  }
+  return { where: clauses.join(' AND '), params };
+}
+
+/** Feedback first (it is found through the cards), then the cards, in one transaction. */
+async function resetHistory(db: SqlDb, q: CardHistoryReset): Promise<{ cards: number; feedback: number }> {
+  return db.transaction(async (tx) => {
+    const joined = resetWhere(q, 'c.');
+    const feedback = await tx.query<{ id: string }>(
+      `DELETE FROM feedback f USING card_shown c
+       WHERE f.card_uuid = c.card_uuid AND f.service_id = c.service_id AND ${joined.where}
+       RETURNING f.id`,
+      joined.params,
+    );
+    const own = resetWhere(q, '');
+    const cards = await tx.query<{ card_uuid: string }>(
+      `DELETE FROM card_shown WHERE ${own.where} RETURNING card_uuid`,
+      own.params,
+    );
+    return { cards: cards.length, feedback: feedback.length };
+  });
 }
 
 async function insertFeedback(db: Queryable, r: FeedbackRecord): Promise<boolean> {
@@ -183,6 +226,11 @@ export function createSqlStore(db: SqlDb): Store {
       const sql = `${select} WHERE ${where} GROUP BY c.card_uuid ORDER BY c.shown_at DESC, c.card_uuid`;
       return (await db.query<CardRow>(sql, params)).map(toHistoryEntry);
     },
+    findCardShown: async (cardUuid) => {
+      const rows = await db.query<Omit<CardRow, 'feedback'>>(SELECT_CARD, [cardUuid]);
+      return rows[0] === undefined ? undefined : toCardShown(rows[0]);
+    },
+    resetCardHistory: (query) => resetHistory(db, query),
     appendAudit: (record) => insertAudit(db, record),
     readAudit: async (query) => {
       const { where, params } = auditWhere(query);

@@ -29,6 +29,13 @@ export interface CardShownRecord {
   models: string[];
   /** Opaque id of the stored result behind the card, when there is one. */
   resultId?: string;
+  /** `Encounter/{id}` of the hook call, when the EHR sent one (scopes order-session de-duplication). */
+  encounterRef?: string;
+  /**
+   * The override reasons the card offered (system + code), so feedback naming another code is refused.
+   * Absent for cards recorded before this was stored: any reason is then accepted.
+   */
+  overrideReasons?: { system?: string; code: string }[];
   shownAt: Date;
   iss: string;
   tenant?: string;
@@ -44,6 +51,7 @@ export interface CardHistoryQuery {
   serviceId?: string;
   cardKey?: string;
   orderRef?: string;
+  encounterRef?: string;
   since?: Date;
   tenant?: string;
   /**
@@ -53,11 +61,18 @@ export interface CardHistoryQuery {
   withFeedback?: boolean;
 }
 
+export interface CardHistoryReset {
+  patientRef: string;
+  serviceId?: string;
+  tenant?: string;
+}
+
 /** An AuditEvent-shaped record (IHE Basic Audit Log Patterns), identifiers only. */
 export interface AuditRecord {
   /**
    * `hook-call`, `feedback`, `discovery`, `fhir-query`, `auth-failure`, `result-read`, and
-   * `patient-mismatch` (data for another patient arrived for a prefetch key named in `query`).
+   * `patient-mismatch` (data for another patient arrived for a prefetch key named in `query`), and
+   * `history-reset` (a tester cleared a patient's card history; action D).
    */
   type:
     | 'hook-call'
@@ -66,7 +81,8 @@ export interface AuditRecord {
     | 'fhir-query'
     | 'auth-failure'
     | 'result-read'
-    | 'patient-mismatch';
+    | 'patient-mismatch'
+    | 'history-reset';
   /** FHIR AuditEvent.action: C R U D E. */
   action: 'C' | 'R' | 'U' | 'D' | 'E';
   /** FHIR AuditEvent.outcome: 0 success, 4 minor failure, 8 serious failure, 12 major failure. */
@@ -118,6 +134,13 @@ export interface Store {
    */
   recordCardsShown(records: readonly CardShownRecord[], results?: readonly StoredResult[]): Promise<void>;
   findCardHistory(query: CardHistoryQuery): Promise<CardHistoryEntry[]>;
+  /** One card as recorded when it was shown, by uuid (to check feedback against it). */
+  findCardShown(cardUuid: string): Promise<CardShownRecord | undefined>;
+  /**
+   * Testing only: deletes a patient's card history (and the feedback on those cards), optionally for one
+   * service and tenant, in one transaction. Returns how many cards and feedback rows were removed.
+   */
+  resetCardHistory(query: CardHistoryReset): Promise<{ cards: number; feedback: number }>;
   appendAudit(record: AuditRecord): Promise<void>;
   /** Reads the audit trail, oldest first (for review tooling and tests). */
   readAudit(query: AuditQuery): Promise<AuditRecord[]>;

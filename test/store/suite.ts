@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { auditAndResultCases } from './cases/audit-result.js';
 import { feedbackCases } from './cases/feedback.js';
 import { historyCases } from './cases/history.js';
+import { resetCases } from './cases/reset.js';
 import { lifecycleCases } from './cases/lifecycle.js';
 import { migrationCases, type SetupOutcome } from './cases/migration.js';
 import type { Engine } from './engines.js';
@@ -29,6 +30,7 @@ export function storeSuite(engine: Engine, engineCases: () => void = () => undef
     migrationCases(engine, setup);
     feedbackCases(engine);
     historyCases(engine);
+    resetCases(engine);
     auditAndResultCases(engine);
     // Last: it restarts the engine and closes the old handles.
     lifecycleCases(engine);

@@ -20,6 +20,12 @@ function describe(p: ResolvedPrefetch | undefined): string {
   }
 }
 
+/** The override reasons every test card offers (feedback naming another code is refused). */
+export const TEST_OVERRIDE_REASONS = [
+  { system: 'http://example.org/reasons', code: 'not-relevant', display: 'Not relevant' },
+  { system: 'http://example.org', code: 'x', display: 'Reason x' },
+];
+
 function card(summary: string, detail: string): Card {
   return {
     uuid: randomUUID(),
@@ -27,6 +33,7 @@ function card(summary: string, detail: string): Card {
     detail,
     indicator: 'info',
     source: { label: 'Augur protocol test service', url: 'https://example.org/augur-test' },
+    overrideReasons: TEST_OVERRIDE_REASONS,
   };
 }
 

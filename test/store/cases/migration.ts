@@ -31,10 +31,12 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   card_shown: [
     'card_key',
     'card_uuid',
+    'encounter_ref',
     'hook_instance',
     'iss',
     'models',
     'order_refs',
+    'override_reasons',
     'patient_ref',
     'result_id',
     'service_id',
