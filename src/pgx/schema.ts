@@ -255,6 +255,7 @@ export const CardsFile = z
         test: template,
         cancelAction: template,
         createAction: template,
+        replaceAction: template,
         doseAction: template,
         testAction: template,
       })

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../config/schema.js';
+import type { Config, ReplaceStyle } from '../config/schema.js';
 import { repoRoot } from '../config/paths.js';
 import type { Settings } from '../features/types.js';
 import { loadValueSets, type ValueSetIndex } from '../features/valuesets.js';
@@ -23,6 +23,10 @@ export interface ServiceDeps {
   resultTtlMs: number;
   /** The side app's launch URL (cards' `smart` links). */
   smartLaunchUrl: string;
+  /** How "replace the drug" suggestions are expressed (`suggestions.replaceStyle`). */
+  replaceStyle: ReplaceStyle;
+  /** Order-select → order-sign de-duplication window (`orderSession.windowHours`), in ms. */
+  orderSessionMs: number;
 }
 
 /** The built-in value sets (models/valuesets.json) with the RxNorm ingredient index. */
@@ -44,5 +48,7 @@ export function serviceDeps(
     disabledCards: new Set(config.cards.disabled),
     resultTtlMs: config.cards.resultTtlHours * 3_600_000,
     smartLaunchUrl: config.smartLaunchUrl ?? `${config.publicBaseUrl}/smart-launch/launch.html`,
+    replaceStyle: config.suggestions.replaceStyle,
+    orderSessionMs: config.orderSession.windowHours * 3_600_000,
   };
 }

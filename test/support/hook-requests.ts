@@ -8,9 +8,26 @@ export interface HookRequestOptions {
   fhirServer?: string;
   accessToken?: string;
   prefetch?: Record<string, unknown>;
+  /** `fhirAuthorization.scope` (default: read access to every resource type the services ask for). */
+  scope?: string;
   extra?: Record<string, unknown>;
   context?: Record<string, unknown>;
 }
+
+/** SMART v1 read scopes for every resource type Augur's services fetch. */
+export const DEFAULT_SCOPE = [
+  'Patient',
+  'Observation',
+  'Condition',
+  'MedicationRequest',
+  'MedicationStatement',
+  'Medication',
+  'Procedure',
+  'AllergyIntolerance',
+  'Encounter',
+]
+  .map((t) => `patient/${t}.read`)
+  .join(' ');
 
 export function aPatientViewRequest(o: HookRequestOptions = {}): Record<string, unknown> {
   const patientId = o.patientId ?? 'p1';
@@ -25,7 +42,7 @@ export function aPatientViewRequest(o: HookRequestOptions = {}): Record<string, 
             access_token: o.accessToken,
             token_type: 'Bearer',
             expires_in: 300,
-            scope: 'patient/Patient.read patient/Observation.read patient/Condition.read',
+            scope: o.scope ?? DEFAULT_SCOPE,
             subject: 'augur',
             patient: patientId,
           },

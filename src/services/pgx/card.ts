@@ -11,7 +11,8 @@ import type { Finding } from '../../pgx/recommend.js';
 import type { GeneStatus } from '../../pgx/results.js';
 import type { PgxTables } from '../../pgx/tables.js';
 import type { DrugMatch } from '../../pgx/drugs.js';
-import { createAlternative, deleteDraft, reducedDraft, testRequest } from './suggestions.js';
+import type { ReplaceStyle } from '../../config/schema.js';
+import { createAlternative, deleteDraft, reducedDraft, replaceDraft, testRequest } from './suggestions.js';
 
 type Suggestion = NonNullable<CardParts['suggestions']>[number];
 
@@ -54,10 +55,28 @@ function testSuggestion(
   };
 }
 
+/** The actions replacing `order` with alternative `id`, in the site's style (`suggestions.replaceStyle`). */
+function replaceActions(
+  tables: PgxTables,
+  order: MedicationRequest,
+  id: string,
+  style: ReplaceStyle,
+  words: { drug: string; short: string; alternative: string; dosage: string },
+): NonNullable<Suggestion['actions']> | undefined {
+  const labels = tables.files.cards.labels;
+  if (style === 'update') {
+    const update = replaceDraft(tables, order, id, render(labels.replaceAction, words));
+    return update === undefined ? undefined : [update];
+  }
+  const create = createAlternative(tables, order, id, render(labels.createAction, words));
+  return create === undefined ? undefined : [deleteDraft(order, render(labels.cancelAction, words)), create];
+}
+
 function actionSuggestions(
   tables: PgxTables,
   f: Extract<Finding, { kind: 'actionable' }>,
   order: MedicationRequest,
+  style: ReplaceStyle,
 ): Suggestion[] {
   const labels = tables.files.cards.labels;
   const action = f.row.action;
@@ -76,20 +95,11 @@ function actionSuggestions(
       return action.alternatives.flatMap((id) => {
         const alt = tables.alternatives.get(id);
         if (alt === undefined) return [];
-        const create = createAlternative(
-          tables,
-          order,
-          id,
-          render(labels.createAction, { alternative: alt.display, dosage: alt.dosage }),
-        );
-        return create === undefined
+        const words = { drug, short, alternative: alt.display, dosage: alt.dosage };
+        const actions = replaceActions(tables, order, id, style, words);
+        return actions === undefined
           ? []
-          : [
-              {
-                label: render(labels.replace, { drug, alternative: alt.display }),
-                actions: [deleteDraft(order, render(labels.cancelAction, { drug, short })), create],
-              },
-            ];
+          : [{ label: render(labels.replace, { drug, alternative: alt.display }), actions }];
       });
     case 'dose': {
       const reduced = action.factor === undefined ? undefined : reducedDraft(order, action.factor);
@@ -125,6 +135,7 @@ export function findingCardParts(
   order: MedicationRequest,
   match: DrugMatch,
   orderNotes: readonly string[] = [],
+  replaceStyle: ReplaceStyle = 'update',
 ): CardParts | undefined {
   const cards = tables.files.cards;
   const drug = drugName(f.drug);
@@ -155,7 +166,7 @@ export function findingCardParts(
     case 'actionable': {
       const strength = cards.strengthWords[f.row.strength];
       const suggestions = [
-        ...actionSuggestions(tables, f, order),
+        ...actionSuggestions(tables, f, order, replaceStyle),
         ...(untested.length > 0 ? [testSuggestion(tables, f, order, untested)] : []),
       ];
       return {

@@ -2,7 +2,8 @@
  * `augur-pgx-order-select` (selected draft orders) and `augur-pgx-order-sign` (all draft orders): for a
  * drug with an actionable CPIC gene, the patient's genomic results → CPIC finding → one card per
  * drug–gene finding and order. Per the HL7 PDDI-CDS pattern a card shown at order-select for an order
- * is not repeated at order-sign for the same order (card history: key + orderRef); overridden or
+ * is not repeated at order-sign for the same order in the same ordering session (card history: key +
+ * orderRef, same encounter, within `orderSession.windowHours`); overridden or
  * accepted cards are suppressed by the shared policy.
  */
 import type { FhirResource, MedicationRequest } from 'fhir/r4.js';
@@ -58,6 +59,32 @@ const draftMedicationRequests = (ctx: ServiceContext): MedicationRequest[] =>
     e.resource?.resourceType === 'MedicationRequest' && e.resource.id !== undefined ? [e.resource] : [],
   ) ?? [];
 
+/**
+ * `cardKey|orderRef` of the cards order-select showed in this ordering session: the same encounter (or
+ * both calls without one) within the window. Scoped, not forever: EHRs and the cds-hooks sandbox reuse
+ * order ids (`MedicationRequest/request-123`) across sessions.
+ */
+async function shownInSession(
+  ctx: ServiceContext,
+  query: ReturnType<typeof historyQuery>,
+  windowMs: number,
+): Promise<Set<string>> {
+  const encounterId = ctx.request.context.encounterId;
+  const encounterRef = encounterId === undefined ? undefined : `Encounter/${encounterId}`;
+  const history = await ctx.store.findCardHistory({
+    ...query,
+    serviceId: ORDER_SELECT_ID,
+    since: new Date(ctx.now.getTime() - windowMs),
+    ...(encounterRef === undefined ? {} : { encounterRef }),
+  });
+  const shown = new Set<string>();
+  for (const h of history) {
+    if (h.encounterRef !== encounterRef) continue;
+    for (const ref of h.orderRefs) shown.add(`${h.cardKey}|${ref}`);
+  }
+  return shown;
+}
+
 interface Built {
   parts: CardParts;
   key: string;
@@ -107,7 +134,7 @@ async function buildFor(
       parts: warfarinCardParts(tables, finding, run, order),
     };
   }
-  const parts = findingCardParts(tables, finding, order, match);
+  const parts = findingCardParts(tables, finding, order, match, [], deps.replaceStyle);
   return parts === undefined ? undefined : { key, finding, models: [], runs: [], parts };
 }
 
@@ -136,11 +163,8 @@ function orderService(deps: ServiceDeps, tables: PgxTables, hook: 'order-select'
       const query = historyQuery(ctx, id);
       const { patientRef } = query;
       const verdict = await suppressionFor(ctx.store, query, ctx.now, deps.suppression);
-      const shownAtSelect = new Set<string>();
-      if (hook === 'order-sign') {
-        const history = await ctx.store.findCardHistory({ ...query, serviceId: ORDER_SELECT_ID });
-        for (const h of history) for (const ref of h.orderRefs) shownAtSelect.add(`${h.cardKey}|${ref}`);
-      }
+      const shownAtSelect =
+        hook === 'order-sign' ? await shownInSession(ctx, query, deps.orderSessionMs) : new Set<string>();
       const cards: ProducedCard[] = [];
       for (const order of orders) {
         const built = await buildFor(deps, tables, order, data.resources, obsProblem, ctx.now);

@@ -1,6 +1,7 @@
 /**
- * The FHIR resources behind PGx suggestions: replacing a draft order (delete it, create a complete
- * draft MedicationRequest for the alternative with its RxNorm clinical drug and dosage text), a dose
+ * The FHIR resources behind PGx suggestions: replacing a draft order — by default one `update` of the
+ * draft (same id, the alternative's RxNorm clinical drug with `text`, its dosage text), or as a site
+ * setting the delete of the draft plus the create of a complete new draft — a dose
  * change (update of the draft with the reduced dose), and a pharmacogenomic test (a draft
  * ServiceRequest coded as a molecular genetic test for the genes, with their HGNC codes).
  */
@@ -14,6 +15,42 @@ export const orderRefOf = (order: MedicationRequest): string => `MedicationReque
 
 export function deleteDraft(order: MedicationRequest, description: string): Action {
   return { type: 'delete', description, resourceId: orderRefOf(order) };
+}
+
+/** The alternative as a CodeableConcept: coded RxNorm and `text` (EHRs apply actions only with both). */
+function alternativeConcept(alt: {
+  code: string;
+  display: string;
+}): MedicationRequest['medicationCodeableConcept'] {
+  return { coding: [{ system: SYSTEMS.rxnorm, code: alt.code, display: alt.display }], text: alt.display };
+}
+
+/**
+ * The draft order itself, changed to `alternativeId`: same id, patient, encounter, requester and
+ * intent; the new medication (coded, with text) and the alternative's dosage replace the old ones.
+ * One action, so a client that applies a suggestion's actions one by one cannot stop half-way.
+ */
+export function replaceDraft(
+  tables: PgxTables,
+  order: MedicationRequest,
+  alternativeId: string,
+  description: string,
+): Action | undefined {
+  const alt = tables.alternatives.get(alternativeId);
+  if (alt === undefined || order.id === undefined) return undefined;
+  // The old drug's references and dose go: they describe the drug being replaced.
+  const {
+    medicationReference: _ref,
+    medicationCodeableConcept: _old,
+    dosageInstruction: _dose,
+    ...kept
+  } = order;
+  const resource: MedicationRequest = {
+    ...kept,
+    medicationCodeableConcept: alternativeConcept(alt),
+    dosageInstruction: [{ text: alt.dosage }],
+  };
+  return { type: 'update', description, resource };
 }
 
 /** A complete draft order for `alternativeId`, for the same patient, encounter and requester. */
@@ -32,10 +69,7 @@ export function createAlternative(
     subject: order.subject,
     ...(order.encounter === undefined ? {} : { encounter: order.encounter }),
     ...(order.requester === undefined ? {} : { requester: order.requester }),
-    medicationCodeableConcept: {
-      coding: [{ system: SYSTEMS.rxnorm, code: alt.code, display: alt.display }],
-      text: alt.display,
-    },
+    medicationCodeableConcept: alternativeConcept(alt),
     dosageInstruction: [{ text: alt.dosage }],
   };
   return { type: 'create', description, resource };

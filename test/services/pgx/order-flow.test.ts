@@ -108,17 +108,21 @@ describe('order-select → order-sign with prefetch (clopidogrel, CYP2C19 *2/*2)
     const actions = card?.suggestions?.map((s) =>
       s.actions?.map((a) => `${a.type}:${a.resourceId ?? a.resource?.resourceType ?? ''}`),
     );
-    expect(actions).toEqual([
-      ['delete:MedicationRequest/clop1', 'create:MedicationRequest'],
-      ['delete:MedicationRequest/clop1', 'create:MedicationRequest'],
-    ]);
+    // Default replaceStyle "update": one update of the draft itself (same id), new drug coded with text.
+    expect(actions).toEqual([['update:MedicationRequest'], ['update:MedicationRequest']]);
     const created = suggestedResources(cards) as MedicationRequest[];
     expect(created.map((r) => r.medicationCodeableConcept?.coding?.[0]?.code)).toEqual(['1116635', '855812']);
     expect(created[0]).toMatchObject({
+      id: 'clop1',
       status: 'draft',
       intent: 'order',
       subject: { reference: `Patient/${id}` },
+      medicationCodeableConcept: {
+        text: 'ticagrelor 90 MG Oral Tablet',
+        coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1116635' }],
+      },
     });
+    expect(created[0]?.dosageInstruction?.[0]?.text).toMatch(/^ticagrelor 90 mg by mouth twice daily/);
     for (const r of created) expect(await validate(r)).toEqual([]);
     // The stored result carries the chain gene → diplotype → phenotype → recommendation.
     const stored = await t.store.getResult(card?.links?.[0]?.appContext ?? '', NOW);
