@@ -18,6 +18,7 @@ import { checkMethodAllowed } from './http/method-not-allowed.js';
 import { requestContext, securityHeaders } from './http/request-context.js';
 import type { Readiness } from './http/readiness.js';
 import { cdsRouter } from './cds/routes.js';
+import { historyResetRouter } from './testing/history-reset.js';
 import { ServiceRegistry } from './cds/registry.js';
 import type { CdsService } from './cds/service.js';
 
@@ -62,17 +63,17 @@ export function createApp(config: Config, deps: AppDeps): Express {
       );
   });
 
-  app.use(
-    cdsRouter({
-      config,
-      store: deps.store,
-      now,
-      services: new ServiceRegistry(deps.services, config.services),
-      authenticator: deps.authenticator,
-      limiter: deps.limiter,
-      throttle: new FailureThrottle(deps.limiter, config.limits.unauthenticatedPerIpPerMinute),
-    }),
-  );
+  const routeDeps = {
+    config,
+    store: deps.store,
+    now,
+    services: new ServiceRegistry(deps.services, config.services),
+    authenticator: deps.authenticator,
+    limiter: deps.limiter,
+    throttle: new FailureThrottle(deps.limiter, config.limits.unauthenticatedPerIpPerMinute),
+  };
+  app.use(cdsRouter(routeDeps));
+  app.use(historyResetRouter(routeDeps));
   app.post('/api/*path', jsonBody(config.limits));
   for (const r of deps.routers ?? []) app.use(r);
 

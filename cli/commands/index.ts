@@ -3,10 +3,11 @@
  * `register(program)` and listing it here.
  */
 import type { Command } from 'commander';
+import { register as history } from './history.js';
 
 type Register = (program: Command) => void;
 
-const COMMANDS: readonly Register[] = [];
+const COMMANDS: readonly Register[] = [history];
 
 export function registerCommands(program: Command): void {
   for (const register of COMMANDS) register(program);

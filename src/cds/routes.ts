@@ -5,53 +5,26 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { AuthError, type Authenticator, type VerifiedCaller } from '../auth/types.js';
-import { checkIssuerRate, type RateLimiter } from '../auth/rate-limit.js';
-import type { FailureThrottle } from '../auth/failure-throttle.js';
+import type { VerifiedCaller } from '../auth/types.js';
 import { HttpError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { writeAudit } from '../audit/audit.js';
 import { CallAudit } from '../audit/call-audit.js';
 import type { FeedbackRecord } from '../store/types.js';
+import { authenticate, type AuthDeps } from './authenticate.js';
 import { discoveryEntry, safeServiceId, type ServiceRegistry } from './registry.js';
 import { invokeService, type InvokeDeps } from './invoke.js';
 import { validateFeedback } from './feedback-schema.js';
 import { checkFeedback } from './feedback-check.js';
 import type { FeedbackItem } from './types.js';
 
-export interface CdsRouteDeps extends InvokeDeps {
+export interface CdsRouteDeps extends InvokeDeps, AuthDeps {
   services: ServiceRegistry;
-  authenticator: Authenticator;
-  limiter: RateLimiter;
-  throttle: FailureThrottle;
 }
 
 type IdRequest = Request<{ id: string }>;
 const requestLog = (res: Response): Logger => res.locals['log'] as Logger;
 const requestId = (res: Response): string => res.locals['requestId'] as string;
-
-/** Authenticates against the public URLs of this endpoint; counts and audits failures. */
-async function authenticate(deps: CdsRouteDeps, req: Request, res: Response): Promise<VerifiedCaller> {
-  const audience = deps.config.publicBaseUrls.map((base) => `${base}${req.path}`);
-  try {
-    const caller = await deps.authenticator.authenticate(req.headers.authorization, audience);
-    await checkIssuerRate(deps.limiter, caller, deps.config.limits.perIssuerPerMinute);
-    return caller;
-  } catch (err) {
-    if (err instanceof AuthError) {
-      await deps.throttle.failed(req.ip);
-      const failure = {
-        type: 'auth-failure',
-        action: 'E',
-        outcome: '4',
-        status: 401,
-        requestId: requestId(res),
-      } as const;
-      await writeAudit(deps.store, [failure], deps.now);
-    }
-    throw err;
-  }
-}
 
 /** Authenticates, then runs the call and writes its audit trail whatever the outcome. */
 async function auditedCall<T>(
