@@ -10,6 +10,7 @@ import { createApp } from '../../src/app.js';
 import { validateFileConfig } from '../../src/config/load.js';
 import { EnvSchema, type Config, type TrustedClient } from '../../src/config/schema.js';
 import { createAuthenticator } from '../../src/auth/jwt.js';
+import type { FetchJwks } from '../../src/auth/jwks-fetch.js';
 import { unauthenticatedLoopback } from '../../src/auth/unauthenticated.js';
 import { MemoryReplayCache } from '../../src/auth/replay-cache.js';
 import { MemoryRateLimiter } from '../../src/auth/rate-limit.js';
@@ -44,6 +45,8 @@ export interface TestAppOptions {
   unauthenticated?: boolean;
   /** The app's clock (createApp's `now`), e.g. to move past a suppression period. Default: real time. */
   now?: () => Date;
+  /** How the authenticator fetches JWKS (default: the real fetcher). */
+  fetchJwks?: FetchJwks;
 }
 
 export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
@@ -69,6 +72,7 @@ export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     limits: config.limits,
     replayCache: new MemoryReplayCache(),
     log,
+    ...(o.fetchJwks === undefined ? {} : { fetchJwks: o.fetchJwks }),
   });
   const authenticator = o.unauthenticated === true ? unauthenticatedLoopback(verifier) : verifier;
   const readiness = new Readiness();
