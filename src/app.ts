@@ -1,6 +1,7 @@
 /**
  * `createApp(config, deps)` builds Augur's HTTP application without listening. The middleware order
- * reads like the life of a request: security headers → request context → CORS → health → CDS Hooks
+ * reads like the life of a request: security headers → request context → CORS → 405 for a known path
+ * with the wrong method → health → CDS Hooks
  * routes → model API → 404 → the one error handler.
  */
 import express, { type Express, type Router } from 'express';
@@ -44,6 +45,11 @@ export function createApp(config: Config, deps: AppDeps): Express {
   app.use(securityHeaders);
   app.use(requestContext(deps.log));
   app.use(cors(config.cors));
+  // A known path with the wrong method is 405 before any body parsing or authentication.
+  app.use((req, _res, next) => {
+    checkMethodAllowed(req);
+    next();
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -78,7 +84,6 @@ export function createApp(config: Config, deps: AppDeps): Express {
   for (const r of deps.routers ?? []) app.use(r);
 
   app.use((req) => {
-    checkMethodAllowed(req);
     throw notFound(`No route for ${req.method} ${req.path.slice(0, 100)}`);
   });
   app.use(errorHandler(deps.log));

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('discovery', () => {
-  it('lists every registered service with hook, id, title, description, prefetch and version', async () => {
+  it('lists every registered service with hook, id, title, description, prefetch, hookVersion and version', async () => {
     const res = await request(t.app).get('/cds-services').expect(200);
     const ids = (res.body as { services: { id: string }[] }).services.map((s) => s.id);
     expect(ids).toEqual(['test-patient-view', 'test-order-select', 'test-order-sign', 'test-broken-card']);
@@ -24,6 +24,7 @@ describe('discovery', () => {
         patient: 'Patient/{{context.patientId}}',
         conditions: 'Condition?patient={{context.patientId}}',
       },
+      hookVersion: '1.0',
       version: '2.0.1',
     });
   });
@@ -66,7 +67,7 @@ describe('CORS', () => {
         .set('Access-Control-Request-Headers', 'content-type, authorization')
         .expect(204);
       expect(res.headers['access-control-allow-origin']).toBe(SANDBOX);
-      expect(res.headers['access-control-allow-methods']).toBe('GET, POST, OPTIONS');
+      expect(res.headers['access-control-allow-methods']).toBe('GET, POST, DELETE, OPTIONS');
       expect(res.headers['access-control-allow-headers']).toBe('Content-Type, Authorization');
     });
   }
