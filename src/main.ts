@@ -49,7 +49,7 @@ function announce(config: Config, log: Logger): void {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  let config = loadConfig();
   const log = createLogger({ level: config.env.LOG_LEVEL });
   announce(config, log);
 
@@ -66,6 +66,14 @@ async function main(): Promise<void> {
   const limiter = redis === undefined ? new MemoryRateLimiter() : new RedisRateLimiter(redis);
   const verifier = createAuthenticator({ clients: config.clients, limits: config.limits, replayCache, log });
   const authenticator = config.allowUnauthenticatedLoopback ? unauthenticatedLoopback(verifier) : verifier;
+
+  // Listen before building the app: with PORT=0 the default public URL (card links, JWT aud) is the
+  // port actually bound. No request is handled until the app is attached below, in the same tick.
+  const server = createServer({ maxHeaderSize: config.limits.headerBytes });
+  await new Promise<void>((resolve) => server.listen(config.env.PORT, config.env.HOST, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.env.PORT;
+  if (port !== config.env.PORT) config = loadConfig({ ...process.env, PORT: String(port) });
 
   readiness.waitFor('models');
   const models = startModelRegistry({
@@ -85,16 +93,8 @@ async function main(): Promise<void> {
       ...smartRouters({ config, store, limiter, models, log }),
     ],
   });
-  const server = createServer({ maxHeaderSize: config.limits.headerBytes }, app);
-  await new Promise<void>((resolve) => server.listen(config.env.PORT, config.env.HOST, resolve));
-  const address = server.address();
-  log.info(
-    {
-      host: config.env.HOST,
-      port: typeof address === 'object' && address !== null ? address.port : config.env.PORT,
-    },
-    'Augur listening',
-  );
+  server.on('request', app);
+  log.info({ host: config.env.HOST, port }, 'Augur listening');
 
   await authenticator.warm();
   readiness.done();
