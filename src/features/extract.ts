@@ -21,6 +21,7 @@ import type {
 } from './types.js';
 import { resolved } from './types.js';
 import { getValueSet } from './valuesets.js';
+import { rangeForPeople } from './unit-text.js';
 
 /** Extract every input of `spec` from `resources`, each with its provenance and named flags. */
 export function extractInputs(
@@ -121,7 +122,9 @@ function checkRange(
   if (range === undefined || typeof value !== 'number') return;
   if (value < range.min || value > range.max) {
     flags.add('out-of-range');
-    notes.push(`${round(value)} is outside ${range.min}–${range.max} (model: ${range.outside})`);
+    notes.push(
+      `${round(value)} is outside ${rangeForPeople(range.min, range.max, input.unit)} (model: ${range.outside})`,
+    );
   }
 }
 

@@ -8,6 +8,7 @@
 import { HttpError, badRequest } from '../http/errors.js';
 import type { InputSpec, ModelManifest } from './manifest.js';
 import type { InputValue, InputWarning } from './types.js';
+import { rangeForPeople } from '../features/unit-text.js';
 
 export interface PreparedInputs {
   /** Values as used (after defaults and clamping); null = missing, handled by the model. */
@@ -41,11 +42,10 @@ export function checkType(spec: InputSpec, v: unknown): InputValue {
   }
 }
 
+/** The range as a person reads it ("40–79 years", not UCUM's "40–79 a"). */
 function rangeText(spec: InputSpec): string {
   const r = spec.range;
-  return r === undefined
-    ? ''
-    : `${r.min}–${r.max}${spec.unit === undefined || spec.unit === '1' ? '' : ` ${spec.unit}`}`;
+  return r === undefined ? '' : rangeForPeople(r.min, r.max, spec.unit);
 }
 
 /** Applies `range.outside` to a number; returns the value to use. */

@@ -33,3 +33,15 @@ describe('UCUM conversion', () => {
     expect(convertQuantity({ value: 1.1 }, 'mg/dL').ok).toBe(false);
   });
 });
+
+describe('units as a person reads them (messages, range text)', () => {
+  it('UCUM codes become words in text; unknown units are shown as written', async () => {
+    const { unitForPeople, rangeForPeople } = await import('../../src/features/unit-text.js');
+    expect(rangeForPeople(40, 79, 'a')).toBe('40–79 years');
+    expect(rangeForPeople(90, 200, 'mm[Hg]')).toBe('90–200 mmHg');
+    expect(rangeForPeople(0, 1, '1')).toBe('0–1');
+    expect(unitForPeople('mL/min/{1.73_m2}')).toBe('mL/min/1.73 m²');
+    expect(unitForPeople('mg/dL')).toBe('mg/dL');
+    expect(unitForPeople(undefined)).toBe('');
+  });
+});

@@ -89,6 +89,20 @@ describe('POST /api/models/:id/evaluate', () => {
     });
   });
 
+  it('range messages print units a person reads ("years"); the contract keeps the UCUM code', async () => {
+    const res = await request(app)
+      .post('/api/models/contract-demo/evaluate')
+      .send({ inputs: { ...inputs, age_years: 85 } })
+      .expect(400);
+    expect(JSON.stringify(res.body)).toContain('30–79 years');
+    expect(JSON.stringify(res.body)).not.toMatch(/79 a\b/);
+    const card = await request(app).get('/api/models/contract-demo').expect(200);
+    const age = (card.body as { inputs: { name: string; unit?: string }[] }).inputs.find(
+      (i) => i.name === 'age_years',
+    );
+    expect(age?.unit).toBe('a');
+  });
+
   it('unknown model → 404', async () => {
     const res = await request(app).post('/api/models/nope/evaluate').send({ inputs }).expect(404);
     expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'not-found' }] });
