@@ -1,4 +1,4 @@
-/* global process, URL */
+/* global URL */
 // `npm start`: compile what changed (server/CLI with tsc, the side app with vite — each skipped when
 // current), then run the server in this same process. No shell and no second node process between npm
 // and the server, so the SIGTERM a process manager (or npm) sends reaches the server's own handler,

@@ -143,7 +143,7 @@ describe('feedback', () => {
   it('404 naming feedback[0].card for a card uuid never issued — the README’s literal <card uuid> too — stores nothing', async () => {
     for (const uuid of ['<card uuid>', randomUUID()]) {
       const res = await sendFeedback({ feedback: [accepted(uuid)] }, 404);
-      expect(res.body.resourceType).toBe('OperationOutcome');
+      expect((res.body as { resourceType: string }).resourceType).toBe('OperationOutcome');
       expect(expressionsOf(res.body)).toEqual(['feedback[0].card']);
       expect(res.headers['content-type']).toMatch(/application\/fhir\+json/);
     }

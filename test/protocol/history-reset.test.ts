@@ -20,6 +20,12 @@ import { aPatientViewRequest } from '../support/hook-requests.js';
 import { TEST_OVERRIDE_REASONS } from '../support/test-services.js';
 
 const RESET = '/api/testing/card-history';
+type Outcome = {
+  resourceType: string;
+  issue: { code: string; diagnostics: string; expression?: string[] }[];
+};
+const outcomeOf = (res: { body: unknown }): Outcome => res.body as Outcome;
+
 let allowed: TestApp;
 let plain: TestApp;
 let open: TestApp;
@@ -98,15 +104,15 @@ describe('DELETE /api/testing/card-history', () => {
       deleted: { cards: 0, feedback: 0 },
     });
     const res = await reset(allowed, `?patient=${patient}&service=nope`, 404);
-    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(outcomeOf(res).resourceType).toBe('OperationOutcome');
   });
 
   it('403 forbidden for a client without "allowHistoryReset" (the default), nothing deleted, audited', async () => {
     const patient = `reset-${randomUUID().slice(0, 8)}`;
     await cardWithFeedback(plain, patient);
     const res = await reset(plain, `?patient=${patient}`, 403);
-    expect(res.body.issue[0]).toMatchObject({ code: 'forbidden' });
-    expect(res.body.issue[0].diagnostics).toMatch(/allowHistoryReset/);
+    expect(outcomeOf(res).issue[0]).toMatchObject({ code: 'forbidden' });
+    expect(outcomeOf(res).issue[0]?.diagnostics).toMatch(/allowHistoryReset/);
     expect(await plain.store.findCardHistory({ patientRef: `Patient/${patient}` })).toHaveLength(1);
     const [event] = await plain.store.readAudit({ type: 'history-reset' });
     expect(event).toMatchObject({ outcome: '4', status: 403 });
@@ -123,7 +129,7 @@ describe('DELETE /api/testing/card-history', () => {
       .set('Authorization', `Bearer ${await allowed.token('/cds-services/test-patient-view')}`)
       .expect(401);
     const missing = await reset(allowed, '', 400);
-    expect(missing.body.issue[0].expression).toEqual(['patient']);
+    expect(outcomeOf(missing).issue[0]?.expression).toEqual(['patient']);
     await reset(allowed, '?patient=../x', 400);
   });
 

@@ -62,6 +62,6 @@ describe('405 Method Not Allowed', () => {
 
   it('an unknown path is still 404 with an OperationOutcome', async () => {
     const res = await request(t.app).get('/no/such/path').expect(404);
-    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect((res.body as { resourceType: string }).resourceType).toBe('OperationOutcome');
   });
 });

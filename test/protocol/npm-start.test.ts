@@ -42,7 +42,9 @@ it('SIGTERM to the npm process stops the server and npm exits 0', async () => {
     child.stderr.on('data', onData);
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    child.on('exit', (code, signal) => {
+      resolve({ code, signal });
+    }),
   );
   try {
     const p = await port;

@@ -19,6 +19,12 @@ import { aPatient } from '../support/fhir-builders.js';
 import { sandboxSigner, SANDBOX_JKU, type SandboxSigner } from '../support/sandbox-signer.js';
 
 const SERVICE = '/cds-services/test-patient-view';
+type Outcome = {
+  resourceType: string;
+  issue: { code: string; diagnostics: string; expression?: string[] }[];
+};
+const outcomeOf = (res: { body: unknown }): Outcome => res.body as Outcome;
+
 const body = () => aPatientViewRequest({ prefetch: { patient: aPatient({ id: 'p1' }) } });
 
 let sandbox: SandboxSigner;
@@ -202,7 +208,7 @@ describe('fhirServer on loopback, fhirAuthorization and scopes (real FHIR server
     for (const server of [`http://localhost.evil.example:${port}/fhir`, `http://127.0.0.2:${port}/fhir`]) {
       const res = await hook(server, { scope: 'patient/*.read' });
       expect(res.status).toBe(412);
-      expect(res.body.issue[0].expression).toEqual(['fhirServer']);
+      expect(outcomeOf(res).issue[0]?.expression).toEqual(['fhirServer']);
     }
     expect(fhir.requests).toEqual([]);
   });
@@ -227,7 +233,7 @@ describe('fhirServer on loopback, fhirAuthorization and scopes (real FHIR server
     fhir.requests.length = 0;
     const res = await hook(fhir.baseUrl, { scope: 'patient/Condition.read patient/Patient.write' });
     expect(res.status).toBe(412);
-    expect(res.body.issue[0].diagnostics).toMatch(
+    expect(outcomeOf(res).issue[0]?.diagnostics).toMatch(
       /"patient" \(not fetched: the granted scope does not allow Patient read\)/,
     );
     expect(fhir.requests.map((r) => r.url.split('?')[0])).toEqual(['/fhir/Condition']);
