@@ -23,6 +23,7 @@ export const DEFAULT_SCOPE = [
   'MedicationStatement',
   'Medication',
   'Procedure',
+  'ServiceRequest',
   'AllergyIntolerance',
   'Encounter',
 ]
