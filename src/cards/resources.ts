@@ -4,6 +4,7 @@
  */
 import type { FhirResource } from 'fhir/r4.js';
 import type { ResolvedPrefetch } from '../cds/service.js';
+import type { Unreadable } from '../fhir-read/index.js';
 
 export interface PatientData {
   resources: FhirResource[];
@@ -41,4 +42,20 @@ export function patientData(prefetch: Readonly<Record<string, ResolvedPrefetch>>
     }
   }
   return data;
+}
+
+/**
+ * Every resource the FHIR boundary reader refused in this call, without the patient reference (the
+ * stored result and the trace carry `reference` and `problem` only).
+ */
+export function unreadableIn(
+  prefetch: Readonly<Record<string, ResolvedPrefetch>>,
+): { reference: string; problem: string }[] {
+  const out: { reference: string; problem: string }[] = [];
+  for (const p of Object.values(prefetch)) {
+    const list: readonly Unreadable[] =
+      p.state === 'bundle' || p.state === 'unavailable' ? (p.unreadable ?? []) : [];
+    for (const u of list) out.push({ reference: u.reference, problem: u.problem });
+  }
+  return out;
 }

@@ -19,6 +19,8 @@ export interface ResultPayload {
   runs: ModelRun[];
   /** Service-specific findings (e.g. pharmacogenomic gene → phenotype → recommendation chains). */
   findings?: unknown;
+  /** Resources the FHIR boundary reader refused, each with why (`Observation/x: code.coding is not an array`). */
+  unreadable?: { reference: string; problem: string }[];
 }
 
 /** 128 random bits, URL-safe: unguessable, and meaningless outside Augur. */
@@ -26,14 +28,27 @@ export function newResultId(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/**
+ * Stores a result. `unreadable` (from the call's prefetch) is recorded with it whenever the boundary
+ * reader refused a resource, so the side app and the audit trail can say what could not be read.
+ */
 export async function saveResult(
   store: Store,
-  entry: { patientRef: string; payload: ResultPayload },
+  entry: {
+    patientRef: string;
+    payload: ResultPayload;
+    unreadable?: { reference: string; problem: string }[];
+  },
   now: Date,
   ttlMs: number,
 ): Promise<string> {
   const id = newResultId();
-  const payload: ResultPayload = { ...entry.payload, runs: entry.payload.runs.map(withoutBirthDate) };
+  const unreadable = entry.unreadable ?? [];
+  const payload: ResultPayload = {
+    ...entry.payload,
+    runs: entry.payload.runs.map(withoutBirthDate),
+    ...(unreadable.length === 0 ? {} : { unreadable }),
+  };
   await store.putResult({
     id,
     patientRef: entry.patientRef,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Bundle, BundleEntry } from 'fhir/r4.js';
 import { HttpError, badRequest } from '../http/errors.js';
 import { invalidRequest } from './validation-error.js';
+import { readResource } from '../fhir-read/index.js';
 import type { CdsRequest, HookName } from './types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -76,6 +77,15 @@ function checkDraftOrders(draftOrders: Bundle, selections: readonly string[] | u
         diagnostics: `context.draftOrders.entry[${i}]: MedicationOrder is a DSTU2 resource; send an R4 MedicationRequest`,
         expression: `context.draftOrders.entry[${i}].resource.resourceType`,
       });
+    }
+    // Draft orders are the hook's own subject: one Augur cannot read is a bad request, named.
+    if (e.resource === undefined) return;
+    const read = readResource(e.resource, `context.draftOrders.entry[${i}].resource`);
+    if (!read.ok) {
+      throw badRequest(
+        `context.draftOrders.entry[${i}].resource: ${read.unreadable.problem}`,
+        `context.draftOrders.entry[${i}].resource`,
+      );
     }
   });
   if (selections === undefined) return;

@@ -6,6 +6,7 @@ import type { FhirResource } from 'fhir/r4.js';
 import type { Logger } from 'pino';
 import type { Card, CdsRequest, HookName, SystemAction } from './types.js';
 import type { Store } from '../store/types.js';
+import type { Unreadable } from '../fhir-read/index.js';
 
 /**
  * What happens when a prefetch key cannot be obtained (absent and not fetchable, an OperationOutcome,
@@ -34,9 +35,17 @@ export interface ServiceDefinition {
 /** A prefetch key after resolution: the one shape services see, however the data arrived. */
 export type ResolvedPrefetch =
   | { state: 'resource'; resource: FhirResource; origin: 'prefetch' | 'fetched' }
-  | { state: 'bundle'; resources: FhirResource[]; complete: boolean; origin: 'prefetch' | 'fetched' }
+  | {
+      state: 'bundle';
+      resources: FhirResource[];
+      /** False when pages remain unread or an entry was unreadable. */
+      complete: boolean;
+      origin: 'prefetch' | 'fetched';
+      /** Entries the FHIR boundary reader refused (src/fhir-read), each with why. */
+      unreadable?: Unreadable[];
+    }
   | { state: 'no-data'; origin: 'prefetch' | 'fetched' }
-  | { state: 'unavailable'; reason: string };
+  | { state: 'unavailable'; reason: string; unreadable?: Unreadable[] };
 
 export interface ServiceContext {
   request: CdsRequest;

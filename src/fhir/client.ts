@@ -19,7 +19,7 @@ import type { FhirResource } from 'fhir/r4.js';
 import type { Logger } from 'pino';
 import type { Limits } from '../config/schema.js';
 import { readCapped } from '../http/response-body.js';
-import { entryResources, isBundle, nextLink } from './bundle.js';
+import { readBundle, type Unreadable } from '../fhir-read/index.js';
 import { FhirFetchError } from './errors.js';
 import { isUnderBase, parseBaseUrl, relativeQuery, resolveUrl } from './urls.js';
 
@@ -46,6 +46,8 @@ export interface SearchResult {
   resources: FhirResource[];
   /** False when `maxPages` was reached and the server still offered a `next` page. */
   complete: boolean;
+  /** Entry resources the boundary reader refused, with why. */
+  unreadable: Unreadable[];
 }
 
 export interface FhirClient {
@@ -77,15 +79,19 @@ async function searchAll(
   maxPages: number,
 ): Promise<SearchResult> {
   const resources: FhirResource[] = [];
+  const unreadable: Unreadable[] = [];
   let next: string | undefined = url;
   for (let page = 0; page < maxPages && next !== undefined; page++) {
     const bundle = await get(next);
-    if (!isBundle(bundle)) throw new FhirFetchError('not-a-bundle');
-    resources.push(...entryResources(bundle));
-    if (resources.length > maxEntries) throw new FhirFetchError('too-large');
-    next = nextLink(bundle);
+    if (bundle.resourceType !== 'Bundle') throw new FhirFetchError('not-a-bundle');
+    const read = readBundle(bundle);
+    if (!read.ok) throw new FhirFetchError('malformed-bundle');
+    resources.push(...read.read.resources);
+    unreadable.push(...read.read.unreadable);
+    if (resources.length + unreadable.length > maxEntries) throw new FhirFetchError('too-large');
+    next = read.read.next;
   }
-  return { resources, complete: next === undefined };
+  return { resources, complete: next === undefined, unreadable };
 }
 
 async function fetchResource(opts: FhirClientOptions, base: URL, url: string): Promise<FhirResource> {

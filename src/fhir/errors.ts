@@ -11,6 +11,7 @@ export type FhirFetchErrorKind =
   | 'http'
   | 'invalid-json'
   | 'not-a-bundle'
+  | 'malformed-bundle'
   | 'network';
 
 const PHRASES: Record<FhirFetchErrorKind, string> = {
@@ -21,6 +22,7 @@ const PHRASES: Record<FhirFetchErrorKind, string> = {
   http: 'FHIR server answered with an error status',
   'invalid-json': 'FHIR response is not a JSON FHIR resource',
   'not-a-bundle': 'FHIR search did not return a Bundle',
+  'malformed-bundle': 'FHIR search returned a malformed Bundle (entries or links unreadable)',
   network: 'FHIR server could not be reached',
 };
 

@@ -4,6 +4,7 @@
  * compressed bodies are refused, nesting depth is checked by a linear scan (a 100 000-deep array
  * must not reach the parser's or a validator's recursion), and `__proto__` keys are dropped.
  */
+import { storable } from '../fhir-read/index.js';
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from './errors.js';
 
@@ -33,8 +34,50 @@ function dropProtoKeys(this: unknown, key: string, value: unknown): unknown {
   return key === '__proto__' ? undefined : value;
 }
 
-/** Parses JSON text within the depth limit. Throws HttpError 400 on malformed or too-deep input. */
+/** JSON escapes that can produce text the store cannot hold: NUL, or a UTF-16 surrogate half. */
+const SUSPECT_ESCAPE = /\\u(0000|d[89a-f][0-9a-f]{2})/i;
+
+/** The path of the first string (value or key) that is not storable text, if any. */
+function unstorablePath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return storable(value) ? undefined : path;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const hit = unstorablePath(v, `${path}[${i}]`);
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const here = path === '' ? k : `${path}.${k}`;
+    if (!storable(k)) return here;
+    const hit = unstorablePath(v, here);
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+/**
+ * Parses JSON text within the depth limit. Throws HttpError 400 on malformed or too-deep input, and on
+ * text PostgreSQL cannot store (a NUL or an unpaired surrogate), naming where it is — on every route.
+ */
 export function parseJson(text: string, maxDepth: number): unknown {
+  const value = parseWithinDepth(text, maxDepth);
+  // Only escapes can carry these characters into JSON text, so most bodies skip the walk.
+  if (SUSPECT_ESCAPE.test(text)) {
+    const path = unstorablePath(value, '');
+    if (path !== undefined) {
+      throw new HttpError(400, {
+        code: 'invalid',
+        diagnostics: `${path === '' ? 'the body' : path}: text contains a NUL character or an unpaired UTF-16 surrogate`,
+        ...(path === '' ? {} : { expression: path }),
+      });
+    }
+  }
+  return value;
+}
+
+function parseWithinDepth(text: string, maxDepth: number): unknown {
   if (jsonDepth(text) > maxDepth) {
     throw new HttpError(400, {
       code: 'too-costly',

@@ -5,6 +5,7 @@
  * Used by the AF and kidney services (one card per call; the cardiovascular service does the same
  * steps for up to two cards with one suppression lookup, in its own service.ts).
  */
+import { unreadableIn } from '../cards/resources.js';
 import type { ProducedCard, ServiceContext } from '../cds/service.js';
 import { makeCard, smartLink, type CardParts } from '../cards/build.js';
 import { saveResult, RESULT_PAYLOAD_VERSION } from '../cards/result.js';
@@ -42,6 +43,7 @@ export async function emitCard(base: EmitBase, c: CardToEmit): Promise<ProducedC
     ctx.store,
     {
       patientRef: base.patientRef,
+      unreadable: unreadableIn(ctx.prefetch),
       payload: {
         version: RESULT_PAYLOAD_VERSION,
         serviceId: base.serviceId,

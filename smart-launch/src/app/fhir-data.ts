@@ -7,6 +7,7 @@ import { DERIVATION_VALUE_SETS } from '../../../src/features/derived.js';
 import { PHENOTYPE_CODES } from '../../../src/features/genotype-parse.js';
 import { GENOTYPE_CODES } from '../../../src/features/genotype.js';
 import type { FhirResource } from '../../../src/features/types.js';
+import { readResources, type Unreadable } from '../../../src/fhir-read/index.js';
 import { getValueSet, type ValueSetIndex } from '../../../src/features/valuesets.js';
 import type { InputSpec } from '../../../src/models/manifest.js';
 import type { AppSession, ModelCard } from './types.js';
@@ -69,21 +70,29 @@ export function patientQueries(patientId: string, codes: readonly string[]): str
 const isResource = (v: unknown): v is FhirResource =>
   typeof v === 'object' && v !== null && typeof (v as { resourceType?: unknown }).resourceType === 'string';
 
-/** The resources of a flat search answer or a Bundle (OperationOutcomes dropped). */
-function resourcesIn(answer: unknown): FhirResource[] {
+/**
+ * The resources of a flat search answer or a Bundle (OperationOutcomes dropped), each through the same
+ * FHIR boundary reader the services use: a malformed resource is set aside with why, never read.
+ */
+function resourcesIn(answer: unknown): { resources: FhirResource[]; unreadable: Unreadable[] } {
   const items: unknown[] = Array.isArray(answer)
     ? answer
     : isResource(answer) && answer.resourceType === 'Bundle'
-      ? (answer.entry ?? []).map((e) => e.resource)
+      ? (Array.isArray(answer.entry) ? answer.entry : []).map(
+          (e: { resource?: unknown } | null) => e?.resource,
+        )
       : [answer];
-  return items
-    .filter(isResource)
-    .filter((r) => r.resourceType !== 'OperationOutcome' && r.resourceType !== 'Bundle');
+  const read = readResources(
+    items
+      .filter(isResource)
+      .filter((r) => r.resourceType !== 'OperationOutcome' && r.resourceType !== 'Bundle'),
+  );
+  return read;
 }
 
 export interface PatientData {
   resources: FhirResource[];
-  /** Searches that failed: the app says which data it could not read. */
+  /** Searches that failed, and resources the boundary reader refused: the app says which data it could not read. */
   failed: { query: string; reason: string }[];
 }
 
@@ -99,10 +108,11 @@ export async function loadPatientData(
   );
   const seen = new Set<string>();
   const resources: FhirResource[] = [];
-  for (const r of [
-    ...resourcesIn(patient),
-    ...settled.flatMap((s) => (s.status === 'fulfilled' ? resourcesIn(s.value) : [])),
-  ]) {
+  const answers = [
+    resourcesIn(patient),
+    ...settled.flatMap((s) => (s.status === 'fulfilled' ? [resourcesIn(s.value)] : [])),
+  ];
+  for (const r of answers.flatMap((a) => a.resources)) {
     const key = `${r.resourceType}/${r.id ?? String(resources.length)}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -118,5 +128,8 @@ export async function loadPatientData(
         ]
       : [],
   );
-  return { resources, failed };
+  const unreadable = answers
+    .flatMap((a) => a.unreadable)
+    .map((u) => ({ query: u.reference, reason: u.problem }));
+  return { resources, failed: [...failed, ...unreadable] };
 }

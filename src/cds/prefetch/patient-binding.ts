@@ -33,9 +33,21 @@ export function foreignKeys(
   const keys: string[] = [];
   for (const [key, r] of Object.entries(resolved)) {
     const resources = r.state === 'resource' ? [r.resource] : r.state === 'bundle' ? r.resources : [];
-    if (resources.some((res) => isForeign(res, patientId))) keys.push(key);
+    // An unreadable resource about someone else is still someone else's data: a security failure.
+    const unreadable = r.state === 'bundle' || r.state === 'unavailable' ? (r.unreadable ?? []) : [];
+    if (
+      resources.some((res) => isForeign(res, patientId)) ||
+      unreadable.some((u) => u.patientRef !== undefined && isForeignRef(u.patientRef, patientId))
+    )
+      keys.push(key);
   }
   return keys;
+}
+
+/** True when `ref` names a Patient other than `patientId`. */
+export function isForeignRef(ref: string, patientId: string): boolean {
+  const parsed = parseReference(ref);
+  return parsed?.type === 'Patient' && parsed.id !== patientId;
 }
 
 function parseReference(ref: string): { type: string; id: string } | undefined {

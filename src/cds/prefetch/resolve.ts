@@ -142,7 +142,13 @@ async function followPages(
   const rest = await input.client.searchAll(n.next, input.limits.fhirMaxPages - 1);
   const resources = [...n.resolved.resources, ...rest.resources];
   if (resources.length > input.limits.prefetchBundleEntries) throw new FhirFetchError('too-large');
-  return { ...n.resolved, resources, complete: rest.complete };
+  const unreadable = [...(n.resolved.unreadable ?? []), ...rest.unreadable];
+  return {
+    ...n.resolved,
+    resources,
+    complete: rest.complete && unreadable.length === 0,
+    ...(unreadable.length === 0 ? {} : { unreadable }),
+  };
 }
 
 function checkPatientBinding(

@@ -7,7 +7,7 @@
  */
 import type { CdsService, ServiceContext, ServiceResult, ProducedCard } from '../../cds/service.js';
 import { makeCard, smartLink } from '../../cards/build.js';
-import { patientData } from '../../cards/resources.js';
+import { patientData, unreadableIn } from '../../cards/resources.js';
 import { saveResult, RESULT_PAYLOAD_VERSION, undatedDemographics } from '../../cards/result.js';
 import { runModel, type ModelRun, type RunContext } from '../../cards/run-model.js';
 import { suppressionFor } from '../../cards/suppression.js';
@@ -123,6 +123,7 @@ async function produce(
     ctx.store,
     {
       patientRef: ref,
+      unreadable: unreadableIn(ctx.prefetch),
       payload: {
         version: RESULT_PAYLOAD_VERSION,
         serviceId: cards.service.id,

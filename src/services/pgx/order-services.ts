@@ -9,7 +9,7 @@
 import type { FhirResource, MedicationRequest } from 'fhir/r4.js';
 import type { CdsService, ProducedCard, ServiceContext, ServiceDefinition } from '../../cds/service.js';
 import { makeCard, smartLink, type CardParts } from '../../cards/build.js';
-import { patientData } from '../../cards/resources.js';
+import { patientData, unreadableIn } from '../../cards/resources.js';
 import { saveResult } from '../../cards/result.js';
 import { suppressionFor } from '../../cards/suppression.js';
 import { render } from '../../cards/data.js';
@@ -176,6 +176,7 @@ function orderService(deps: ServiceDeps, tables: PgxTables, hook: 'order-select'
           ctx.store,
           {
             patientRef,
+            unreadable: unreadableIn(ctx.prefetch),
             payload: {
               version: 1,
               serviceId: id,

@@ -6,7 +6,7 @@ import type { MedicationRequest, MedicationStatement } from 'fhir/r4.js';
 import type { CdsService } from '../../cds/service.js';
 import { makeCard, section, joinSections, smartLink } from '../../cards/build.js';
 import { render } from '../../cards/data.js';
-import { patientData } from '../../cards/resources.js';
+import { patientData, unreadableIn } from '../../cards/resources.js';
 import { saveResult } from '../../cards/result.js';
 import { suppressionFor } from '../../cards/suppression.js';
 import { matchDrug } from '../../pgx/drugs.js';
@@ -83,6 +83,7 @@ export function pgxPatientViewService(deps: ServiceDeps, tables: PgxTables = loa
         ctx.store,
         {
           patientRef,
+          unreadable: unreadableIn(ctx.prefetch),
           payload: {
             version: 1,
             serviceId: PATIENT_VIEW_ID,
