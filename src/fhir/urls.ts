@@ -18,13 +18,15 @@ export function parseBaseUrl(baseUrl: string): URL {
  */
 export function resolveUrl(base: URL, url: string): URL {
   if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return new URL(url);
-  return new URL(`${base.pathname}/${url.replace(/^\/+/, '')}`, base.origin);
+  // A base at the server root has pathname "/" (URL keeps it), which must not make "//Type?…" a host.
+  return new URL(`${base.pathname.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`, base.origin);
 }
 
 /** True when `url` has the base's origin (scheme, host, port) and its path is the base path or below it. */
 export function isUnderBase(base: URL, url: URL): boolean {
   if (url.origin !== base.origin || url.username !== '' || url.password !== '') return false;
-  return url.pathname === base.pathname || url.pathname.startsWith(`${base.pathname}/`);
+  const path = base.pathname.replace(/\/+$/, '');
+  return url.pathname === base.pathname || url.pathname.startsWith(`${path}/`);
 }
 
 /** The part of `url` after the base, for audit records (e.g. `Observation?patient=1`). */
