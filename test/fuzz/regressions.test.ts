@@ -207,6 +207,51 @@ describe('FHIR data that crashed Augur is read at the boundary, never a 500', ()
     expect(a.cards.map((c) => c.summary).join(' | ')).not.toMatch(/poor metabolizer/i);
   });
 
+  it('"code.trim is not a function" / "system.trim is not a function": a coding whose code or system is a number is set aside', async () => {
+    for (const field of ['code', 'system']) {
+      const r = withPrefetch(
+        KIDNEY,
+        'observations',
+        bundleOf(KIDNEY, 'observations', (b) => {
+          const first = (b['entry'] as { resource: { code: { coding: Record<string, unknown>[] } } }[])[0];
+          const c = first?.resource.code.coding[0];
+          if (c === undefined) throw new Error('empty');
+          c[field] = 42;
+        }),
+      );
+      const a = await post(r.path, r.body);
+      expect(a.status).toBe(200);
+      const unreadable = (await storedUnreadable(a)) as { problem: string }[];
+      expect(unreadable.map((u) => u.problem)).toEqual([
+        expect.stringMatching(new RegExp(`: code\\.coding\\[0\\]\\.${field} is not a string$`)),
+      ]);
+    }
+  });
+
+  it('"(… ?? []).some is not a function" / "object is not iterable": a medication whose coding is an object → no "not on a statin" conclusion', async () => {
+    type Entries = { resource: Record<string, unknown> }[];
+    const withoutStatin = (b: Record<string, unknown>): void => {
+      b['entry'] = (b['entry'] as Entries).filter((e) => e.resource['id'] !== 'm-simva');
+    };
+    // Control: with the list readable, this patient (diabetes, no statin) gets the statin draft.
+    const control = withPrefetch(CV, 'medications', bundleOf(CV, 'medications', withoutStatin));
+    expect(JSON.stringify((await post(control.path, control.body)).cards)).toContain('"type":"create"');
+    const r = withPrefetch(
+      CV,
+      'medications',
+      bundleOf(CV, 'medications', (b) => {
+        withoutStatin(b);
+        const first = (b['entry'] as Entries)[0];
+        if (first === undefined) throw new Error('empty');
+        first.resource['medicationCodeableConcept'] = { coding: { code: '83367' } };
+      }),
+    );
+    const a = await post(r.path, r.body);
+    expect(a.status).toBe(200);
+    // One medication could not be read, so "not on a statin" cannot be concluded: no statin draft.
+    expect(JSON.stringify(a.cards)).not.toContain('"type":"create"');
+  });
+
   it('a draft order Augur cannot read is a 400 naming it', async () => {
     const seed = seeds.get(PGX_SELECT);
     if (seed === undefined) throw new Error('no seed');
