@@ -32,12 +32,15 @@ export interface ReadBundle {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A FHIR resource type name: only such a name (never arbitrary input text) goes into a message. */
+const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
+
 function referenceOf(value: unknown, where: string): string {
-  if (!isObject(value) || typeof value['resourceType'] !== 'string') return where;
+  if (!isObject(value)) return where;
+  const type = value['resourceType'];
+  if (typeof type !== 'string' || !RESOURCE_TYPE.test(type)) return where;
   const id = value['id'];
-  return typeof id === 'string' && /^[A-Za-z0-9.-]{1,64}$/.test(id)
-    ? `${value['resourceType']}/${id}`
-    : value['resourceType'];
+  return typeof id === 'string' && /^[A-Za-z0-9.-]{1,64}$/.test(id) ? `${type}/${id}` : type;
 }
 
 const PATIENT_FIELDS = ['subject', 'patient', 'beneficiary'] as const;
@@ -80,7 +83,11 @@ export function describeIssue(value: unknown, issue: z.core.$ZodIssue): string {
 /** Reads one resource (`where` names its place for messages when it has no resourceType). */
 export function readResource(value: unknown, where = 'resource'): ReadResult {
   const reference = referenceOf(value, where);
-  if (!isObject(value) || typeof value['resourceType'] !== 'string') {
+  if (
+    !isObject(value) ||
+    typeof value['resourceType'] !== 'string' ||
+    !RESOURCE_TYPE.test(value['resourceType'])
+  ) {
     return { ok: false, unreadable: { reference, problem: `${reference}: not a FHIR resource` } };
   }
   const schema = READ_SCHEMAS[value['resourceType']] ?? otherResource;

@@ -300,3 +300,13 @@ describe('FHIR data that crashed Augur is read at the boundary, never a 500', ()
     );
   });
 });
+
+describe('found by the boundary fuzz once Augur fetched from a FHIR server at its root', () => {
+  it('a FHIR answer whose resourceType is an unpaired surrogate is unreadable, and the message never quotes it', async () => {
+    fhirAnswer = '{"resourceType":"\\udc00","entry":null}';
+    const r = withPrefetch(KIDNEY, 'conditions', undefined);
+    const a = await post(r.path, r.body);
+    expect(a.status).toBe(412);
+    expect(a.diagnostics).toBe('required prefetch unavailable: "conditions" (resource: not a FHIR resource)');
+  });
+});
