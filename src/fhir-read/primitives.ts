@@ -35,7 +35,7 @@ export const fhirDateTime = z
   .string({ error: 'is not a string' })
   .regex(DATE_TIME, 'is not a valid dateTime');
 export const fhirInstant = z.string({ error: 'is not a string' }).regex(INSTANT, 'is not a valid instant');
-export const fhirDecimal = z.number({ error: 'is not a number' }).finite('is not a finite number');
+export const fhirDecimal = z.number({ error: 'is not a number' });
 export const fhirInteger = z.number({ error: 'is not a number' }).int('is not an integer');
 export const fhirBoolean = z.boolean({ error: 'is not a boolean' });
 

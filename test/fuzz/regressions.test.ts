@@ -20,9 +20,9 @@ const seeds = new Map<string, Seed>();
 
 const listen = (server: Server): Promise<string> =>
   new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
-    ),
+    server.listen(0, '127.0.0.1', () => {
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    }),
   );
 
 beforeAll(async () => {
