@@ -58,11 +58,12 @@ export function modelsRouter(source: RegistrySource, limit?: EvaluateLimit): Rou
     res.json({
       models: registryOf(source)
         .list()
-        .map((m) => modelCard(m.manifest)),
+        .map((m) => modelCard(m.manifest, m.sourceAttributes)),
     });
   });
   router.get('/api/models/:id', (req, res) => {
-    res.json(modelCard(modelOf(source, req.params.id).manifest));
+    const model = modelOf(source, req.params.id);
+    res.json(modelCard(model.manifest, model.sourceAttributes));
   });
   router.post('/api/models/:id/evaluate', async (req, res) => {
     if (limit !== undefined) {

@@ -9,6 +9,7 @@ import type * as ort from 'onnxruntime-node';
 import { PackageError, readManifestFile, type ReadManifest } from './manifest-file.js';
 import { openSession, sessionContractProblem, sessionRunner } from './session.js';
 import type { LoadedModel } from './types.js';
+import { loadSourceAttributes } from '../transparency/load.js';
 
 export const MANIFEST_NAMES = ['model.json', 'model.yaml', 'model.yml'] as const;
 
@@ -70,6 +71,7 @@ export async function loadPackage(dir: string): Promise<LoadedModel> {
   if (manifestFile === undefined)
     throw new PackageError(dir, `no ${MANIFEST_NAMES.join(' / ')} in the folder`);
   const read = readManifestFile(manifestFile);
+  const sourceAttributes = loadSourceAttributes(dir, read.manifest);
   const onnx = readOnnx(dir, manifestFile, read);
   const session = await open(onnx.file, onnx.bytes);
   const problem = sessionContractProblem(session, read.manifest);
@@ -84,6 +86,7 @@ export async function loadPackage(dir: string): Promise<LoadedModel> {
     reference: read.reference.row,
     referenceValues: read.reference.values,
     scales: read.scales,
+    sourceAttributes,
     close: () => session.release(),
   };
   try {

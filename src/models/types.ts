@@ -4,6 +4,7 @@
  */
 import type { ModelManifest } from './manifest.js';
 import type { AdditiveScale } from './explain/scales.js';
+import type { ResolvedSourceAttributes } from '../transparency/resolve.js';
 
 /** A model input value as the API receives it (booleans are JSON booleans, enums are listed strings). */
 export type InputValue = number | boolean | string;
@@ -25,6 +26,8 @@ export interface LoadedModel {
   readonly referenceValues: Readonly<Record<string, InputValue | null>>;
   /** Per output, in manifest order: the transform to its additive scale. */
   readonly scales: readonly AdditiveScale[];
+  /** The HTI-1 source attributes (src/transparency), with any that are missing listed by name. */
+  readonly sourceAttributes: ResolvedSourceAttributes;
   close(): Promise<void>;
 }
 
