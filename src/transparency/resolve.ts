@@ -109,6 +109,7 @@ function fromManifest(
     case undefined:
       return undefined;
   }
+  return undefined;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { ModelRun } from '../../../src/cards/run-model.js';
 import type { ModelManifest } from '../../../src/models/manifest.js';
+import type { ResolvedSourceAttributes } from '../../../src/transparency/resolve.js';
 
 export type { ModelRun };
 export type OkRun = Extract<ModelRun, { status: 'ok' }>;
@@ -19,4 +20,8 @@ export interface AppSession {
 }
 
 /** GET /api/models returns manifests (model cards) plus their evaluate link. */
-export type ModelCard = ModelManifest & { links?: { evaluate: string } };
+export type ModelCard = ModelManifest & {
+  links?: { evaluate: string };
+  /** HTI-1 source attributes (src/transparency), listing any the developer has not stated. */
+  sourceAttributes?: ResolvedSourceAttributes;
+};

@@ -1,6 +1,7 @@
 /** The model card (FDA CDS criterion 4): use, users, population, method, data, validation, limitations, citations. */
 import { h } from '../dom.js';
 import type { ModelCard } from '../types.js';
+import { sourceAttributesDetails } from './source-attributes.js';
 
 function citation(c: ModelCard['citations'][number]): HTMLElement {
   const href = c.url ?? (c.doi === undefined ? undefined : `https://doi.org/${c.doi}`);
@@ -50,5 +51,6 @@ export function modelCardDetails(model: ModelCard): HTMLDetailsElement {
     ),
     h('h4', {}, 'Citations'),
     h('ul', { class: 'citations' }, model.citations.map(citation)),
+    sourceAttributesDetails(model),
   );
 }
