@@ -9,7 +9,7 @@ import { resultsRouter } from './results.js';
 import { staticAppRouter } from './static.js';
 
 export interface SmartRoutersDeps {
-  config: Pick<Config, 'smartApp' | 'modelSettings'>;
+  config: Pick<Config, 'smartApp' | 'modelSettings' | 'publicBaseUrl'>;
   store: Store;
   limiter: RateLimiter;
   models: RegistrySource;
@@ -33,6 +33,7 @@ export function smartRouters(d: SmartRoutersDeps): Router[] {
       limiter: d.limiter,
       perIpPerMinute: d.config.smartApp.resultsPerIpPerMinute,
       now,
+      fhir: { models: d.models, publicBaseUrl: d.config.publicBaseUrl },
     }),
   ];
 }
