@@ -20,6 +20,7 @@ import { requestContext, securityHeaders } from './http/request-context.js';
 import type { Readiness } from './http/readiness.js';
 import { cdsRouter } from './cds/routes.js';
 import { historyResetRouter } from './testing/history-reset.js';
+import type { InvokeDeps } from './cds/invoke.js';
 import { ServiceRegistry } from './cds/registry.js';
 import type { CdsService } from './cds/service.js';
 
@@ -33,6 +34,8 @@ export interface AppDeps {
   /** Further routers (e.g. the model API), mounted after the CDS Hooks routes; their POST bodies under /api are parsed with the same limits. */
   routers?: readonly Router[];
   now?: () => Date;
+  /** Extra hook-response systemActions from stored results (src/fhir-results/system-actions.ts). */
+  systemActions?: InvokeDeps['systemActions'];
 }
 
 export function createApp(config: Config, deps: AppDeps): Express {
@@ -77,6 +80,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
     authenticator: deps.authenticator,
     limiter: deps.limiter,
     throttle: new FailureThrottle(deps.limiter, config.limits.unauthenticatedPerIpPerMinute),
+    ...(deps.systemActions === undefined ? {} : { systemActions: deps.systemActions }),
   };
   app.use(cdsRouter(routeDeps));
   app.use(historyResetRouter(routeDeps));

@@ -20,6 +20,7 @@ import { modelsRouter } from './models/api.js';
 import { clinicalServices } from './services/index.js';
 import { serviceDeps } from './services/deps.js';
 import { smartRouters } from './smart/index.js';
+import { systemActionsFor } from './fhir-results/system-actions.js';
 import type { Logger } from 'pino';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
     services: clinicalServices(serviceDeps(config, models)),
     readiness,
     log,
+    ...(config.fhirResults.systemActions ? { systemActions: systemActionsFor(config, models) } : {}),
     routers: [
       modelsRouter(models, { limiter, perIpPerMinute: config.limits.evaluatePerIpPerMinute }),
       ...smartRouters({ config, store, limiter, models, log }),

@@ -15,12 +15,14 @@ import { assertResponse } from './card-invariants.js';
 import { patientRef } from '../audit/audit.js';
 import type { CallAudit } from '../audit/call-audit.js';
 import type { CdsService, ServiceResult } from './service.js';
-import type { CdsRequest, CdsResponse } from './types.js';
+import type { CdsRequest, CdsResponse, SystemAction } from './types.js';
 
 export interface InvokeDeps {
   config: Config;
   store: Store;
   now: () => Date;
+  /** Extra systemActions from the results a call stored (the `fhirResults.systemActions` site switch). */
+  systemActions?: (results: readonly StoredResult[]) => SystemAction[];
 }
 
 export async function invokeService(
@@ -89,7 +91,10 @@ export async function invokeService(
     now,
     signal: deadline,
   });
-  const response = toWire(result);
+  const extra = deps.systemActions?.(results) ?? [];
+  const response = toWire(
+    extra.length === 0 ? result : { ...result, systemActions: [...(result.systemActions ?? []), ...extra] },
+  );
   if (config.assertResponses) assertResponse(response);
   await deps.store.recordCardsShown(cardHistory(result, request, def.id, caller, now), results);
   audit.models([...new Set(result.cards.flatMap((c) => c.models ?? []))]);

@@ -191,6 +191,14 @@ export const FileConfigSchema = z
       })
       .strict()
       .default({ overrideSuppressionDays: 30, disabled: [], resultTtlHours: 24 }),
+    /** FHIR-native results (src/fhir-results). */
+    fhirResults: z
+      .object({
+        /** Add each new result's RiskAssessments to the hook response as `systemActions` (create). Off by default. */
+        systemActions: z.boolean().default(false),
+      })
+      .strict()
+      .default({ systemActions: false }),
     /**
      * Site settings models read (`"source": "setting"` inputs), e.g. `{"kfre-region": "north_america"}`.
      * Documented in each model's README. KFRE's region defaults to North America (the original

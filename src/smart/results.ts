@@ -15,7 +15,8 @@ import { throttled } from '../auth/rate-limit.js';
 import { writeAudit } from '../audit/audit.js';
 import { asResultPayload, resultToFhir } from '../fhir-results/bundle.js';
 import { HttpError, badRequest, notFound } from '../http/errors.js';
-import { currentRegistry, type RegistrySource } from '../models/startup.js';
+import type { RegistrySource } from '../models/startup.js';
+import { manifestLookup } from '../fhir-results/system-actions.js';
 import type { AuditRecord, Store, StoredResult } from '../store/types.js';
 import { RESULT_ID_PATTERN } from './app-config.js';
 
@@ -73,16 +74,9 @@ export function resultsRouter(o: ResultsRouterOptions): Router {
           code: 'exception',
           diagnostics: 'the stored result has an unknown payload version',
         });
-      const registry = currentRegistry(fhir.models);
       const bundle = resultToFhir(
         { ...found, payload },
-        {
-          manifestOf: (id, version) => {
-            const m = registry.get(id)?.manifest;
-            return m?.version === version ? m : undefined;
-          },
-          baseUrl: fhir.publicBaseUrl,
-        },
+        { manifestOf: manifestLookup(fhir.models), baseUrl: fhir.publicBaseUrl },
       );
       res.type('application/fhir+json').send(JSON.stringify(bundle));
     });

@@ -21,8 +21,10 @@ import { startFhirServer, type FhirServer } from '../support/fhir-server.js';
 import { builtInModels, startServiceApp, type ServiceApp } from '../support/services.js';
 import { testLogger } from '../support/logs.js';
 import { PUBLIC_BASE } from '../support/app.js';
-import { aCvPatient, NOW } from '../services/cardiovascular/builders.js';
-import { withPrefetch } from '../services/cardiovascular/harness.js';
+import { aCvPatient, NOW, prefetchOf } from '../services/cardiovascular/builders.js';
+import { PATH, withPrefetch } from '../services/cardiovascular/harness.js';
+import { aPatientViewRequest } from '../support/hook-requests.js';
+import { systemActionsFor } from '../../src/fhir-results/system-actions.js';
 import { IG } from '../../src/fhir-results/codes.js';
 
 const TOKEN = 'fhir-results-token';
@@ -37,6 +39,8 @@ beforeAll(async () => {
   const models = await builtInModels();
   t = await startServiceApp((deps) => [cardiovascularService(deps)], {
     now: () => NOW,
+    // Wired as src/main.ts wires it; the config leaves fhirResults.systemActions at its default (off).
+    systemActions: (config) => systemActionsFor(config, models),
     routers: (config, store) =>
       smartRouters({
         config,
@@ -161,5 +165,55 @@ describe('GET /api/results/{id}/fhir', () => {
       [200, 'Patient/fr-high'],
       [404, 'Patient/fr-high'],
     ]);
+  });
+});
+
+describe('site switch fhirResults.systemActions', () => {
+  it('off by default: the hook response has no systemActions', async () => {
+    const res = await request(t.app)
+      .post(PATH)
+      .set('Authorization', `Bearer ${await t.token(PATH)}`)
+      .send(aPatientViewRequest({ patientId: patient.id, prefetch: prefetchOf(patient, []) }))
+      .expect(200);
+    expect((res.body as { systemActions?: unknown }).systemActions).toBeUndefined();
+  });
+
+  it('on: each RiskAssessment comes as a create systemAction that passes $validate', async () => {
+    const models = await builtInModels();
+    const on = await startServiceApp((deps) => [cardiovascularService(deps)], {
+      now: () => NOW,
+      file: { fhirResults: { systemActions: true } },
+      systemActions: (config) => systemActionsFor(config, models),
+    });
+    try {
+      const res = await request(on.app)
+        .post(PATH)
+        .set('Authorization', `Bearer ${await on.token(PATH)}`)
+        .send(aPatientViewRequest({ patientId: patient.id, prefetch: prefetchOf(patient, []) }))
+        .expect(200);
+      const actions = (res.body as { systemActions: { type: string; resource: RiskAssessment }[] })
+        .systemActions;
+      expect(
+        actions.map((a) => [a.type, a.resource.resourceType, a.resource.method?.coding?.[0]?.code]),
+      ).toEqual([
+        ['create', 'RiskAssessment', 'ascvd-pce-10y'],
+        ['create', 'RiskAssessment', 'prevent-10y'],
+      ]);
+      const first = actions[0]?.resource;
+      expect(first?.id).toBeUndefined();
+      expect(first?.performer?.reference).toBeUndefined();
+      expect(first?.performer?.display).toMatch(/Pooled Cohort Equations/);
+      for (const a of actions) {
+        const v = await request(fhir.origin)
+          .post('/fhir/RiskAssessment/$validate')
+          .set('Authorization', `Bearer ${TOKEN}`)
+          .set('Content-Type', 'application/fhir+json')
+          .send(JSON.stringify(a.resource))
+          .expect(200);
+        expect((v.body as OperationOutcome).issue.filter((i) => i.severity === 'error')).toEqual([]);
+      }
+    } finally {
+      await on.close();
+    }
   });
 });

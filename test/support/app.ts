@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express, Router } from 'express';
-import { createApp } from '../../src/app.js';
+import { createApp, type AppDeps } from '../../src/app.js';
 import { validateFileConfig } from '../../src/config/load.js';
 import { EnvSchema, type Config, type TrustedClient } from '../../src/config/schema.js';
 import { createAuthenticator } from '../../src/auth/jwt.js';
@@ -47,6 +47,8 @@ export interface TestAppOptions {
   now?: () => Date;
   /** How the authenticator fetches JWKS (default: the real fetcher). */
   fetchJwks?: FetchJwks;
+  /** createApp's systemActions hook, built from the validated config (e.g. src/fhir-results systemActionsFor). */
+  systemActions?: (config: Config) => AppDeps['systemActions'];
 }
 
 export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
@@ -86,6 +88,7 @@ export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     log,
     ...(o.now === undefined ? {} : { now: o.now }),
     ...(o.routers === undefined ? {} : { routers: o.routers(config, store) }),
+    ...(o.systemActions === undefined ? {} : { systemActions: o.systemActions(config) }),
   });
   return {
     app,
