@@ -21,6 +21,8 @@ import { clinicalServices } from './services/index.js';
 import { serviceDeps } from './services/deps.js';
 import { smartRouters } from './smart/index.js';
 import { systemActionsFor } from './fhir-results/system-actions.js';
+import { metricsRouter } from './monitoring/routes.js';
+import { timedStore } from './monitoring/store-timing.js';
 import type { Logger } from 'pino';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -55,10 +57,12 @@ async function main(): Promise<void> {
   announce(config, log);
 
   const readiness = new Readiness();
-  const store = await openStore({
-    dataDir: config.env.AUGUR_DATA_DIR,
-    ...(config.env.DATABASE_URL === undefined ? {} : { databaseUrl: config.env.DATABASE_URL }),
-  });
+  const store = timedStore(
+    await openStore({
+      dataDir: config.env.AUGUR_DATA_DIR,
+      ...(config.env.DATABASE_URL === undefined ? {} : { databaseUrl: config.env.DATABASE_URL }),
+    }),
+  );
   const redis =
     config.env.REDIS_URL === undefined
       ? undefined
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
     routers: [
       modelsRouter(models, { limiter, perIpPerMinute: config.limits.evaluatePerIpPerMinute }),
       ...smartRouters({ config, store, limiter, models, log }),
+      ...metricsRouter(config.env.AUGUR_METRICS_TOKEN),
     ],
   });
   server.on('request', app);

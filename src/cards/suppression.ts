@@ -3,6 +3,7 @@
  * (which carries the result band) is unchanged, for a configurable period; a card whose suggestion was
  * accepted is not repeated. Both decided from the stored card history joined with its feedback.
  */
+import { cardsSuppressed } from '../monitoring/metrics.js';
 import type { CardHistoryEntry, Store } from '../store/types.js';
 
 export interface SuppressionPolicy {
@@ -44,5 +45,9 @@ export async function suppressionFor(
   policy: SuppressionPolicy,
 ): Promise<(cardKey: string, orderRef?: string) => Verdict> {
   const history = await store.findCardHistory({ ...query, withFeedback: true });
-  return (cardKey, orderRef) => verdictFor(history, cardKey, now, policy, orderRef);
+  return (cardKey, orderRef) => {
+    const verdict = verdictFor(history, cardKey, now, policy, orderRef);
+    if (verdict.suppressed) cardsSuppressed.inc({ service: query.serviceId, reason: verdict.why });
+    return verdict;
+  };
 }

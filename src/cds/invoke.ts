@@ -8,6 +8,7 @@ import type { VerifiedCaller } from '../auth/types.js';
 import type { Config } from '../config/schema.js';
 import type { CardShownRecord, Store, StoredResult } from '../store/types.js';
 import { createFhirClient } from '../fhir/client.js';
+import { countCards } from '../monitoring/metrics.js';
 import { resolvePrefetch } from './prefetch/resolve.js';
 import { validateHookRequest } from './request-schema.js';
 import { checkFhirServer } from './fhir-server-policy.js';
@@ -96,6 +97,7 @@ export async function invokeService(
     extra.length === 0 ? result : { ...result, systemActions: [...(result.systemActions ?? []), ...extra] },
   );
   if (config.assertResponses) assertResponse(response);
+  countCards(def.id, result.cards);
   await deps.store.recordCardsShown(cardHistory(result, request, def.id, caller, now), results);
   audit.models([...new Set(result.cards.flatMap((c) => c.models ?? []))]);
   return response;

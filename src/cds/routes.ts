@@ -3,7 +3,7 @@
  * its audit events when it ends, success or failure; an authentication failure writes one event with
  * no patient.
  */
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { VerifiedCaller } from '../auth/types.js';
 import { HttpError } from '../http/errors.js';
@@ -17,6 +17,7 @@ import { invokeService, type InvokeDeps } from './invoke.js';
 import { validateFeedback } from './feedback-schema.js';
 import { checkFeedback } from './feedback-check.js';
 import type { FeedbackItem } from './types.js';
+import { countFeedback, hookCalls, hookDuration } from '../monitoring/metrics.js';
 
 export interface CdsRouteDeps extends InvokeDeps, AuthDeps {
   services: ServiceRegistry;
@@ -74,6 +75,20 @@ function toFeedbackRecord(f: FeedbackItem, serviceId: string, caller: VerifiedCa
   };
 }
 
+/** Times every call to a known service (unknown ids share one label: ids come from the caller). */
+function timeHookCall(deps: CdsRouteDeps): RequestHandler {
+  return (req, res, next) => {
+    const id = String(req.params['id']);
+    const service = deps.services.definitions().some((d) => d.id === id) ? id : 'unknown';
+    const end = hookDuration.startTimer({ service });
+    res.on('finish', () => {
+      end();
+      hookCalls.inc({ service, status: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
 export function cdsRouter(deps: CdsRouteDeps): Router {
   const router = Router();
   const limits = deps.config.limits;
@@ -83,7 +98,7 @@ export function cdsRouter(deps: CdsRouteDeps): Router {
     res.json({ services: deps.services.definitions().map(discoveryEntry) });
   });
 
-  router.post('/cds-services/:id', deps.throttle.guard, async (req: IdRequest, res) => {
+  router.post('/cds-services/:id', timeHookCall(deps), deps.throttle.guard, async (req: IdRequest, res) => {
     const response = await auditedCall(deps, req, res, 'hook-call', async (caller, audit) => {
       const body = await readJsonBody(req, limits);
       const service = deps.services.get(req.params.id);
@@ -99,8 +114,10 @@ export function cdsRouter(deps: CdsRouteDeps): Router {
       const service = deps.services.get(req.params.id);
       const items = validateFeedback(body);
       await checkFeedback(deps.store, service.definition.id, items, caller, requestLog(res));
-      for (const f of items)
+      for (const f of items) {
         await deps.store.recordFeedback(toFeedbackRecord(f, service.definition.id, caller));
+        countFeedback(service.definition.id, f);
+      }
     });
     res.json({});
   });

@@ -234,6 +234,8 @@ export const EnvSchema = z.object({
   AUGUR_MODELS_DIR: z.string().min(1).optional(),
   /** A broken model package stops start-up (default) or is left out and reported. */
   AUGUR_ON_BROKEN_MODEL: z.enum(['refuse-to-start', 'skip']).default('refuse-to-start'),
+  /** Bearer token for GET /metrics and the monitoring page; unset: both are off (404). ≥ 32 characters. */
+  AUGUR_METRICS_TOKEN: z.string().min(32, 'use at least 32 random characters').optional(),
 });
 export type EnvConfig = z.infer<typeof EnvSchema>;
 

@@ -2,6 +2,7 @@
  * Typed failures of outbound FHIR calls. Messages are fixed phrases plus a status code: never a URL,
  * a query, a token or anything from the response body, because they reach logs and OperationOutcomes.
  */
+import { fhirFailures } from '../monitoring/metrics.js';
 
 export type FhirFetchErrorKind =
   | 'timeout'
@@ -35,6 +36,8 @@ export class FhirFetchError extends Error {
     super(status === undefined ? PHRASES[kind] : `${PHRASES[kind]} (${status})`);
     this.name = 'FhirFetchError';
     this.kind = kind;
+    // Every FhirFetchError is a failed fetch (created only to be thrown): counted once, here.
+    fhirFailures.inc({ kind });
     this.status = status;
   }
 }

@@ -3,6 +3,7 @@
  * and (optionally) explain it. Pure apart from the model's batch callback; nothing is cached per patient.
  */
 import { HttpError } from '../http/errors.js';
+import { explanationDuration, modelEvaluations } from '../monitoring/metrics.js';
 import { buildExplanation, type Explanation } from './explain/explanation.js';
 import { DEFAULT_SHAPLEY, shapley, type ShapleyOptions } from './explain/shapley.js';
 import { prepareInputs } from './inputs.js';
@@ -50,6 +51,7 @@ export async function evaluate(
   const { manifest } = model;
   const prepared = prepareInputs(manifest, inputs);
   const head = { model: { id: manifest.id, version: manifest.version } };
+  modelEvaluations.inc({ model: manifest.id });
   if (!options.explain) {
     const raw = await model.run(prepared.row, 1);
     return {
@@ -66,7 +68,9 @@ export async function evaluate(
     ...(manifest.explanation.method === 'shapley-sampled' ? { forceSampled: true } : {}),
     ...options.shapley,
   };
+  const timer = explanationDuration.startTimer({ model: manifest.id });
   const attribution = await shapley(model.run, prepared.row, model.reference, model.scales, shapleyOptions);
+  timer();
   const outputs = outputsRecord(
     model,
     attribution.outputs.map((o) => o.value),
