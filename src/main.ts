@@ -22,6 +22,7 @@ import { serviceDeps } from './services/deps.js';
 import { smartRouters } from './smart/index.js';
 import { systemActionsFor } from './fhir-results/system-actions.js';
 import { metricsRouter } from './monitoring/routes.js';
+import { interventionsRouter, loadCpicIntervention } from './transparency/interventions.js';
 import { timedStore } from './monitoring/store-timing.js';
 import type { Logger } from 'pino';
 
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
       modelsRouter(models, { limiter, perIpPerMinute: config.limits.evaluatePerIpPerMinute }),
       ...smartRouters({ config, store, limiter, models, log }),
       ...metricsRouter(config.env.AUGUR_METRICS_TOKEN),
+      interventionsRouter([loadCpicIntervention()]),
     ],
   });
   server.on('request', app);

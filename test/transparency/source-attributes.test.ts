@@ -3,7 +3,9 @@
  * 13 evidence-based), a strict package with a gap refuses to load naming model and attribute, and a
  * bring-your-own package without attributes loads and says which are missing — in the API too.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import express from 'express';
+import { interventionsRouter, loadCpicIntervention } from '../../src/transparency/interventions.js';
 import { join } from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -62,7 +64,6 @@ describe('HTI-1 source attributes', () => {
   it('a strict package with an unanswered attribute refuses to load, naming model and attribute', async () => {
     const root = tempModelsDir({ kfre: join(MODELS, 'kfre-4v') });
     const file = join(root, 'kfre', 'source-attributes.json');
-    const { readFileSync } = await import('node:fs');
     const data = JSON.parse(readFileSync(file, 'utf8')) as { attributes: Record<string, unknown> };
     delete data.attributes['(B)(1)(ii)'];
     writeFileSync(file, JSON.stringify(data));
@@ -103,5 +104,40 @@ describe('HTI-1 source attributes', () => {
     } finally {
       await registry.close();
     }
+  });
+});
+
+describe('CPIC rules (evidence-based, not a model package)', () => {
+  it('answer all 13 evidence-based attributes, citations from the guideline table', () => {
+    const cpic = loadCpicIntervention();
+    expect(cpic.sourceAttributes.set).toBe('evidence-based');
+    expect(cpic.sourceAttributes.complete).toBe(true);
+    const a1 = cpic.sourceAttributes.attributes.find((a) => a.id === '(A)(1)');
+    expect(a1?.source).toBe('manifest:citations');
+    expect(a1?.citations?.some((c) => c.text.includes('Clopidogrel'))).toBe(true);
+    expect(cpic.sourceAttributes.attributes.find((a) => a.id === '(A)(5)')?.value).toMatch(/warfarin/);
+  });
+
+  it('are served at GET /api/interventions/cpic-pgx (404 for an unknown id)', async () => {
+    const app = express().use(interventionsRouter([loadCpicIntervention()]));
+    const res = await request(app).get('/api/interventions/cpic-pgx').expect(200);
+    expect(
+      (res.body as { sourceAttributes: { attributes: unknown[] } }).sourceAttributes.attributes,
+    ).toHaveLength(13);
+    const list = await request(app).get('/api/interventions').expect(200);
+    expect((list.body as { interventions: { id: string }[] }).interventions.map((i) => i.id)).toEqual([
+      'cpic-pgx',
+    ]);
+  });
+
+  it('a strict file with a gap stops start-up naming the attribute', () => {
+    const dir = tempModelsDir({ pgx: join(REPO, 'cards', 'pgx') });
+    const file = join(dir, 'pgx', 'source-attributes.json');
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { attributes: Record<string, unknown> };
+    delete data.attributes['(A)(4)'];
+    writeFileSync(file, JSON.stringify(data));
+    expect(() => loadCpicIntervention(join(dir, 'pgx'))).toThrow(
+      /cpic-pgx: HTI-1 .*\(A\)\(4\) "Release and revision dates"/,
+    );
   });
 });
