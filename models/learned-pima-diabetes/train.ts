@@ -25,6 +25,7 @@ import type { Mlp, TrainOptions } from './mlp.js';
 import { mlpPredict, trainMlp } from './mlp.js';
 import { metricsTable, replaceMetricsSection } from './report.js';
 import { buildVectors } from './vectors.js';
+import { subgroupPerformance } from './subgroups.js';
 
 /** Fixed before looking at any result; the seed is the year of Smith et al. */
 export const HYPERPARAMETERS: Omit<TrainOptions, 'l2'> = {
@@ -90,6 +91,8 @@ export interface Artifacts {
   readonly vectorsJson: string;
   /** The whole README.md with a fresh metrics table. */
   readonly readme: string;
+  /** source-attributes.json with fresh subgroup metrics (the rest of the file is hand-written). */
+  readonly sourceAttributesJson: string;
 }
 
 /**
@@ -123,6 +126,11 @@ export async function buildArtifacts(run: TrainingRun = runTraining()): Promise<
     },
   });
   const readme = readFileSync(`${PACKAGE_DIR}README.md`, 'utf8');
+  const attributes = JSON.parse(readFileSync(`${PACKAGE_DIR}source-attributes.json`, 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  attributes['subgroupPerformance'] = subgroupPerformance(run.network, loadPima('te'));
   return {
     run,
     onnx,
@@ -132,6 +140,7 @@ export async function buildArtifacts(run: TrainingRun = runTraining()): Promise<
       'vectors.json',
     ),
     readme: await prettierFormat(replaceMetricsSection(readme, metricsTable(run)), 'README.md'),
+    sourceAttributesJson: await prettierFormat(JSON.stringify(attributes), 'source-attributes.json'),
   };
 }
 
@@ -143,6 +152,7 @@ export function writeArtifacts(a: Artifacts): void {
   writeFileSync(`${PACKAGE_DIR}model.json`, a.modelJson);
   writeFileSync(`${PACKAGE_DIR}vectors.json`, a.vectorsJson);
   writeFileSync(`${PACKAGE_DIR}README.md`, a.readme);
+  writeFileSync(`${PACKAGE_DIR}source-attributes.json`, a.sourceAttributesJson);
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -119,6 +119,7 @@ describe('committed package files', () => {
     expect(committed('model.json').toString('utf8')).toBe(fresh.modelJson);
     expect(committed('vectors.json').toString('utf8')).toBe(fresh.vectorsJson);
     expect(committed('README.md').toString('utf8')).toBe(fresh.readme);
+    expect(committed('source-attributes.json').toString('utf8')).toBe(fresh.sourceAttributesJson);
   });
 
   it('model.json validates against the manifest schema and matches the ONNX file', () => {
