@@ -32,14 +32,18 @@ function reasonOffered(card: CardShownRecord, reason: { system?: string; code: s
   );
 }
 
-/** Throws the 404/422 for the first item that fails; logs the refusal's kind and position only. */
+/**
+ * Throws the 404/422 for the first item that fails; logs the refusal's kind and position only.
+ * @returns the card each item is about, in item order (for the feedback metrics).
+ */
 export async function checkFeedback(
   store: Store,
   serviceId: string,
   items: readonly FeedbackItem[],
   caller: VerifiedCaller,
   log: Logger,
-): Promise<void> {
+): Promise<CardShownRecord[]> {
+  const cards: CardShownRecord[] = [];
   for (const [i, f] of items.entries()) {
     const card = await store.findCardShown(f.card);
     const refusal: FeedbackRefusal | undefined =
@@ -68,5 +72,7 @@ export async function checkFeedback(
         expression: `feedback[${i}].overrideReason.reason.code`,
       });
     }
+    cards.push(card);
   }
+  return cards;
 }

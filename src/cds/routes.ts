@@ -113,10 +113,10 @@ export function cdsRouter(deps: CdsRouteDeps): Router {
       const body = await readJsonBody(req, limits);
       const service = deps.services.get(req.params.id);
       const items = validateFeedback(body);
-      await checkFeedback(deps.store, service.definition.id, items, caller, requestLog(res));
-      for (const f of items) {
+      const cards = await checkFeedback(deps.store, service.definition.id, items, caller, requestLog(res));
+      for (const [i, f] of items.entries()) {
         await deps.store.recordFeedback(toFeedbackRecord(f, service.definition.id, caller));
-        countFeedback(service.definition.id, f);
+        countFeedback(service.definition.id, f, cards[i]?.cardKey);
       }
     });
     res.json({});

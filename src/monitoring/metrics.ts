@@ -79,41 +79,24 @@ export function cardIdOf(key: string): string {
   return key.split(':', 1)[0] ?? key;
 }
 
-/**
- * Card uuid → card id for the feedback metrics, for cards this process showed (bounded; oldest
- * dropped). Feedback for a card shown by another process, or before a restart, counts as card
- * "unknown" — the store's card history remains the full record.
- */
-const shownCardIds = new Map<string, string>();
-const SHOWN_LIMIT = 50_000;
-
-/** Counts the cards of one response and remembers their ids for later feedback. */
+/** Counts the cards of one response by service, card id and indicator. */
 export function countCards(
   service: string,
-  cards: readonly { key: string; card: { uuid?: string | undefined; indicator: string } }[],
+  cards: readonly { key: string; card: { indicator: string } }[],
 ): void {
-  for (const c of cards) {
-    const card = cardIdOf(c.key);
-    cardsShown.inc({ service, card, indicator: c.card.indicator });
-    if (c.card.uuid === undefined) continue;
-    shownCardIds.set(c.card.uuid, card);
-    if (shownCardIds.size > SHOWN_LIMIT) {
-      const oldest = shownCardIds.keys().next().value;
-      if (oldest !== undefined) shownCardIds.delete(oldest);
-    }
-  }
+  for (const c of cards) cardsShown.inc({ service, card: cardIdOf(c.key), indicator: c.card.indicator });
 }
 
-/** Counts one feedback item (outcome, and the override reason code when overridden). */
+/** Counts one feedback item (outcome, and the override reason code when overridden) under its card's id. */
 export function countFeedback(
   service: string,
   f: {
-    card: string;
     outcome: 'accepted' | 'overridden';
     overrideReason?: { reason?: { code?: string | undefined } | undefined } | undefined;
   },
+  cardKey: string | undefined,
 ): void {
-  const card = shownCardIds.get(f.card) ?? 'unknown';
+  const card = cardKey === undefined ? 'unknown' : cardIdOf(cardKey);
   feedback.inc({ service, card, outcome: f.outcome });
   if (f.outcome === 'overridden')
     overrideReasons.inc({ card, reason: f.overrideReason?.reason?.code ?? 'none' });
