@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     routers: [
       modelsRouter(models, { limiter, perIpPerMinute: config.limits.evaluatePerIpPerMinute }),
       ...smartRouters({ config, store, limiter, models, log }),
-      ...metricsRouter(config.env.AUGUR_METRICS_TOKEN),
+      ...metricsRouter({ token: config.env.AUGUR_METRICS_TOKEN, store }),
       interventionsRouter([loadCpicIntervention()]),
     ],
   });

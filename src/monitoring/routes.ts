@@ -1,11 +1,14 @@
 /**
- * `GET /metrics` in Prometheus text format. Off unless AUGUR_METRICS_TOKEN is set (then 404 like any
- * unknown route); with it, the scraper must send `Authorization: Bearer <token>` — compared in
- * constant time; anything else is one 401 OperationOutcome. The metrics hold aggregates only (no PHI).
+ * `GET /metrics` in Prometheus text format, and `GET /api/monitoring/card-rates?days=30` (acceptance and
+ * override rates per card id per day, from the store's card history: the alert-fatigue signal). Off
+ * unless AUGUR_METRICS_TOKEN is set (then 404 like any unknown route); with it, the caller must send
+ * `Authorization: Bearer <token>` — compared in constant time; anything else is one 401
+ * OperationOutcome. Both hold aggregates only (no PHI).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
-import { HttpError } from '../http/errors.js';
+import { HttpError, badRequest } from '../http/errors.js';
+import type { Store } from '../store/types.js';
 import { metricsRegistry } from './metrics.js';
 
 function sameToken(given: string, expected: string): boolean {
@@ -14,11 +17,29 @@ function sameToken(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The /metrics router, or none when no token is configured. */
-export function metricsRouter(token: string | undefined): Router[] {
+const DAY_MS = 86_400_000;
+
+/** `days` query parameter: 1–365, default 30. */
+function daysOf(raw: unknown): number {
+  if (raw === undefined) return 30;
+  const n = typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= 365)) throw badRequest('days must be an integer from 1 to 365', 'days');
+  return n;
+}
+
+export interface MonitoringOptions {
+  token: string | undefined;
+  store: Store;
+  now?: () => Date;
+}
+
+/** The monitoring routers, or none when no token is configured. */
+export function metricsRouter(o: MonitoringOptions): Router[] {
+  const token = o.token;
   if (token === undefined) return [];
+  const now = o.now ?? (() => new Date());
   const router = Router();
-  router.get('/metrics', async (req, res) => {
+  router.use(['/metrics', '/api/monitoring'], (req, res, next) => {
     const auth = req.headers.authorization ?? '';
     const given = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
     if (!sameToken(given, token))
@@ -28,6 +49,22 @@ export function metricsRouter(token: string | undefined): Router[] {
         { 'WWW-Authenticate': 'Bearer' },
       );
     res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  router.get('/api/monitoring/card-rates', async (req, res) => {
+    const days = daysOf(req.query['days']);
+    const since = new Date(now().getTime() - days * DAY_MS);
+    const rows = await o.store.cardRates(since);
+    res.json({
+      since: since.toISOString(),
+      rows: rows.map((r) => ({
+        ...r,
+        acceptanceRate: r.accepted / r.shown,
+        overrideRate: r.overridden / r.shown,
+      })),
+    });
+  });
+  router.get('/metrics', async (_req, res) => {
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
   return [router];

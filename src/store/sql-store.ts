@@ -207,6 +207,24 @@ function auditWhere(q: AuditQuery): { where: string; params: unknown[] } {
  * The {@link Store} over any {@link SqlDb}: the same SQL on PGlite and PostgreSQL.
  * The store owns `db` from here on: `close()` closes it.
  */
+/** Cards shown per UTC day, service and card id, with how many received each outcome (aggregates only). */
+const SELECT_CARD_RATES = `SELECT to_char(c.shown_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, c.service_id,
+  split_part(c.card_key, ':', 1) AS card_id, count(*) AS shown,
+  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM feedback f WHERE f.card_uuid = c.card_uuid
+    AND f.service_id = c.service_id AND f.outcome = 'accepted')) AS accepted,
+  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM feedback f WHERE f.card_uuid = c.card_uuid
+    AND f.service_id = c.service_id AND f.outcome = 'overridden')) AS overridden
+FROM card_shown c WHERE c.shown_at >= $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+
+interface CardRateSqlRow {
+  day: string;
+  service_id: string;
+  card_id: string;
+  shown: number | string;
+  accepted: number | string;
+  overridden: number | string;
+}
+
 export function createSqlStore(db: SqlDb): Store {
   return {
     migrate: async () => {
@@ -230,6 +248,15 @@ export function createSqlStore(db: SqlDb): Store {
       const rows = await db.query<Omit<CardRow, 'feedback'>>(SELECT_CARD, [cardUuid]);
       return rows[0] === undefined ? undefined : toCardShown(rows[0]);
     },
+    cardRates: async (since) =>
+      (await db.query<CardRateSqlRow>(SELECT_CARD_RATES, [since])).map((r) => ({
+        day: r.day,
+        serviceId: r.service_id,
+        cardId: r.card_id,
+        shown: Number(r.shown),
+        accepted: Number(r.accepted),
+        overridden: Number(r.overridden),
+      })),
     resetCardHistory: (query) => resetHistory(db, query),
     appendAudit: (record) => insertAudit(db, record),
     readAudit: async (query) => {

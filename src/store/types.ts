@@ -41,6 +41,18 @@ export interface CardShownRecord {
   tenant?: string;
 }
 
+/** Cards shown on one UTC day for one service and card id, and how many got each feedback (no patient). */
+export interface CardRateRow {
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  serviceId: string;
+  /** The card id: the card key's part before the first `:`. */
+  cardId: string;
+  shown: number;
+  accepted: number;
+  overridden: number;
+}
+
 /** A card history row joined with the feedback given on it, if any. */
 export interface CardHistoryEntry extends CardShownRecord {
   feedback: Pick<FeedbackRecord, 'outcome' | 'acceptedSuggestions' | 'outcomeTimestamp'>[];
@@ -136,6 +148,8 @@ export interface Store {
   findCardHistory(query: CardHistoryQuery): Promise<CardHistoryEntry[]>;
   /** One card as recorded when it was shown, by uuid (to check feedback against it). */
   findCardShown(cardUuid: string): Promise<CardShownRecord | undefined>;
+  /** Aggregate acceptance / override counts per day, service and card id since `since` (monitoring). */
+  cardRates(since: Date): Promise<CardRateRow[]>;
   /**
    * Testing only: deletes a patient's card history (and the feedback on those cards), optionally for one
    * service and tenant, in one transaction. Returns how many cards and feedback rows were removed.

@@ -47,7 +47,7 @@ async function deltaOf(
 beforeAll(async () => {
   t = await startServiceApp((deps) => [cardiovascularService(deps)], {
     now: () => NOW,
-    routers: () => metricsRouter(TOKEN),
+    routers: (_config, store) => metricsRouter({ token: TOKEN, store, now: () => NOW }),
     client: { fhirServers: ['http://127.0.0.1:9/fhir'] },
   });
 });
@@ -120,7 +120,35 @@ describe('GET /metrics after real traffic', () => {
   });
 
   it('is off (404) when no token is configured', () => {
-    expect(metricsRouter(undefined)).toEqual([]);
+    expect(metricsRouter({ token: undefined, store: t.store })).toEqual([]);
+  });
+
+  it('serves acceptance and override rates per card per day from the store (token-protected)', async () => {
+    await request(t.app).get('/api/monitoring/card-rates').expect(401);
+    await request(t.app)
+      .get('/api/monitoring/card-rates?days=0')
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .expect(400);
+    // A second patient: shown, then accepted-free and override-free, so the day's cv-risk row has 2 shown, 1 overridden.
+    await withPrefetch(t, aCvPatient({ id: 'm-3', age: 60, race: 'white', sbp: 140, bpTreated: true }));
+    const res = await request(t.app)
+      .get('/api/monitoring/card-rates?days=7')
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .expect(200);
+    const rows = (res.body as { rows: Record<string, unknown>[] }).rows;
+    expect(rows).toEqual([
+      {
+        day: NOW.toISOString().slice(0, 10),
+        serviceId: SERVICE,
+        cardId: 'cv-risk',
+        shown: 2,
+        accepted: 0,
+        overridden: 1,
+        acceptanceRate: 0,
+        overrideRate: 0.5,
+      },
+    ]);
+    expect(JSON.stringify(res.body)).not.toMatch(/m-1|m-3|Patient\//);
   });
 
   it('times store operations by name', async () => {
