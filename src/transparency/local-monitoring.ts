@@ -11,7 +11,7 @@ const NO_OUTCOMES =
 export const LOCAL_MONITORING: LocalMonitoringStatements = {
   '(B)(8)(i)': {
     value:
-      'Continuously, while Augur runs: GET /metrics (Prometheus format, bearer-token protected) counts every model evaluation per model, every card by service, card id and indicator, suppressed cards by reason, and physician feedback (accepted / overridden per card id and per override reason) — the site scrapes it at its own interval and reviews acceptance and override rates (the alert-fatigue signal). Outcome-based validity is not monitored by Augur (see (B)(8)(ii)).',
+      'Continuously, while Augur runs: GET /metrics (Prometheus format, bearer-token protected) counts every model evaluation per model, every card by service, card id and indicator, suppressed cards by reason, and physician feedback (accepted / overridden per card id and per override reason) — the site scrapes it at its own interval; GET /api/monitoring/card-rates gives acceptance and override rates per card per day from the stored card history (the alert-fatigue signal). Outcome-based validity is not monitored by Augur (see (B)(8)(ii)).',
   },
   '(B)(8)(ii)': { notAvailable: NO_OUTCOMES },
   '(B)(8)(iii)': {
