@@ -14,7 +14,7 @@ const read = (...p: string[]): string => readFileSync(join(dir, ...p), 'utf8');
 
 describe('the built side app', () => {
   it('has both pages', () => {
-    expect(pages.sort()).toEqual(['index.html', 'launch.html']);
+    expect(pages.sort()).toEqual(['index.html', 'launch.html', 'monitoring.html']);
   });
 
   it.each(pages)(

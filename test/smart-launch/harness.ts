@@ -21,6 +21,7 @@ import type { CdsService } from '../../src/cds/service.js';
 import type { ServiceDeps } from '../../src/services/deps.js';
 import { MemoryRateLimiter } from '../../src/auth/rate-limit.js';
 import { smartRouters } from '../../src/smart/index.js';
+import { metricsRouter } from '../../src/monitoring/routes.js';
 import { modelsRouter } from '../../src/models/api.js';
 import { startFhirServer, type FhirServer } from '../support/fhir-server.js';
 import { builtInModels, startServiceApp, type ServiceApp } from '../support/services.js';
@@ -43,6 +44,8 @@ export interface HarnessOptions {
   frameAncestors?: string[];
   /** Further file-config fields (e.g. `cards`, `modelSettings`). */
   file?: Record<string, unknown>;
+  /** Mounts the monitoring routes with this token (as AUGUR_METRICS_TOKEN does in src/main.ts). */
+  metricsToken?: string;
 }
 
 /** What the page said once the launch settled: `ready`, `error:<kind>`, or `choose`. */
@@ -167,6 +170,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     routers: (config, store) => [
       modelsRouter(models),
       ...smartRouters({ config, store, limiter, models, log: testLogger(), appDir }),
+      ...metricsRouter({ token: o.metricsToken, store }),
     ],
   });
   augurSocket.attach(augur.app);

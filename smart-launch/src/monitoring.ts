@@ -1,0 +1,81 @@
+/**
+ * The monitoring page (monitoring.html): the site enters the monitoring token (kept only in this
+ * page's memory, sent only to Augur's own /api/monitoring), and sees acceptance and override rates per
+ * card per day. Text goes in as text nodes; no inline script or style (the side app's CSP).
+ */
+import './styles/app.css';
+import { h } from './app/dom.js';
+import { cardTables, type CardRate } from './monitoring-view.js';
+
+const form = document.querySelector<HTMLFormElement>('#monitoring-login');
+const status = document.querySelector<HTMLElement>('#monitoring-status');
+const out = document.querySelector<HTMLElement>('#rates');
+
+function render(rows: readonly CardRate[]): void {
+  if (out === null) return;
+  const tables = cardTables(rows);
+  out.replaceChildren(
+    ...(tables.length === 0
+      ? [h('p', {}, 'No cards were shown in this period.')]
+      : tables.map((t) =>
+          h(
+            'section',
+            { class: 'card-rates', 'data-card': t.title },
+            h('h2', {}, t.title),
+            h('p', { class: 'totals' }, t.totals),
+            h(
+              'table',
+              {},
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ['Day (UTC)', 'Shown', 'Accepted', 'Overridden'].map((c) => h('th', { scope: 'col' }, c)),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                t.days.map((d) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', {}, d.day),
+                    h('td', {}, d.shown),
+                    h('td', {}, d.accepted),
+                    h('td', {}, d.overridden),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        )),
+  );
+}
+
+async function load(token: string, days: string): Promise<void> {
+  if (status !== null) status.textContent = 'Loading…';
+  const res = await fetch(`../api/monitoring/card-rates?days=${encodeURIComponent(days)}`, {
+    headers: { Authorization: `Bearer ${token}` },
+    cache: 'no-store',
+  });
+  if (!res.ok) {
+    if (status !== null)
+      status.textContent =
+        res.status === 401 ? 'The token was not accepted.' : `Augur answered ${String(res.status)}.`;
+    out?.replaceChildren();
+    return;
+  }
+  const body = (await res.json()) as { since: string; rows: CardRate[] };
+  if (status !== null) status.textContent = `Since ${body.since.slice(0, 10)}.`;
+  render(body.rows);
+}
+
+form?.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const token = form.querySelector<HTMLInputElement>('#token')?.value ?? '';
+  const days = form.querySelector<HTMLSelectElement>('#days')?.value ?? '30';
+  void load(token, days);
+});
