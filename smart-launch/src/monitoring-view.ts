@@ -3,13 +3,10 @@
  * card id, each day with shown, accepted and overridden counts and rates as percentages — the
  * alert-fatigue signal a site reviews.
  */
-export interface CardRate {
-  day: string;
-  serviceId: string;
-  cardId: string;
-  shown: number;
-  accepted: number;
-  overridden: number;
+import type { CardRateRow } from '../../src/store/types.js';
+
+/** One row of GET /api/monitoring/card-rates: the store's aggregate plus its two rates. */
+export interface CardRate extends CardRateRow {
   acceptanceRate: number;
   overrideRate: number;
 }
