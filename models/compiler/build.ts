@@ -60,12 +60,19 @@ export async function compilePackage(
   dir: string = MODELS_DIR,
 ): Promise<CompiledPackage> {
   const manifestPath = join(dir, model.id, 'model.json');
-  const raw = JSON.parse(readFileSync(manifestPath, 'utf8')) as { onnx?: { sha256?: string } };
+  const raw = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    onnx?: { sha256?: string };
+    explanation?: { interactions?: unknown };
+  };
   const problems = contractProblems(model, ModelManifest.parse(raw));
   if (problems.length > 0) throw new Error(`${manifestPath}: ${problems.join('; ')}`);
   const onnx = model.build();
   const hash = sha256(onnx);
   if (raw.onnx) raw.onnx.sha256 = hash;
+  if (raw.explanation) {
+    if (model.interactions === undefined) delete raw.explanation.interactions;
+    else raw.explanation.interactions = model.interactions;
+  }
   // Formatted exactly as the repository's prettier formats it, so `prettier --check` and rebuilds agree.
   const options = (await prettier.resolveConfig(join(MODELS_DIR, model.id, 'model.json'))) ?? {};
   const manifestText = await prettier.format(JSON.stringify(raw, null, 2), {

@@ -66,6 +66,7 @@ export async function evaluate(
   const shapleyOptions: ShapleyOptions = {
     ...DEFAULT_SHAPLEY,
     ...(manifest.explanation.method === 'shapley-sampled' ? { forceSampled: true } : {}),
+    ...(model.interactions === undefined ? {} : { interactions: model.interactions }),
     ...options.shapley,
   };
   const timer = explanationDuration.startTimer({ model: manifest.id });

@@ -120,6 +120,12 @@ export const ModelManifest = z
         /** The reference profile contributions are measured against: input name → value. */
         reference: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
         referenceDescription: z.string().min(1),
+        /**
+         * Declared by the compiler: the sets of inputs whose terms interact on the additive scale (every
+         * term depends on the inputs of one set). Verified at load; explanations then need one row per
+         * coalition inside a set instead of 2^k (src/models/explain/mobius.ts). Absent: 2^k enumeration.
+         */
+        interactions: z.array(z.array(z.string()).min(1)).optional(),
       })
       .strict(),
     /** Free-form, model-specific settings (e.g. PREVENT variants), documented in the model's README. */

@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as ort from 'onnxruntime-node';
+import { interactionMasks } from './explain/mobius.js';
+import { interactionProblem } from './explain/verify-interactions.js';
 import { PackageError, readManifestFile, type ReadManifest } from './manifest-file.js';
 import { openSession, sessionContractProblem, sessionRunner } from './session.js';
 import type { LoadedModel } from './types.js';
@@ -65,6 +67,38 @@ async function warmUp(model: LoadedModel, onnxFile: string): Promise<void> {
   });
 }
 
+/** The declared interaction structure, verified by enumeration on seeded points (or a PackageError). */
+async function checkedInteractions(
+  model: LoadedModel,
+  manifestFile: string,
+): Promise<LoadedModel['interactions']> {
+  const { manifest } = model;
+  const sets = manifest.explanation.interactions;
+  if (sets === undefined) return undefined;
+  const fail = (why: string): PackageError =>
+    new PackageError(manifestFile, `model "${manifest.id}": explanation.interactions is wrong: ${why}`);
+  let masks: number[];
+  try {
+    masks = interactionMasks(
+      sets,
+      manifest.inputs.map((i) => i.name),
+    );
+  } catch (e) {
+    throw fail((e as Error).message);
+  }
+  const outputs = manifest.outputs.map((o) => o.unit !== 'code');
+  const problem = await interactionProblem(
+    model.run,
+    manifest.inputs,
+    model.reference,
+    model.scales,
+    masks,
+    outputs,
+  );
+  if (problem !== undefined) throw fail(problem);
+  return { masks, outputs };
+}
+
 /** Loads and checks one package. @throws PackageError naming the file and the reason. */
 export async function loadPackage(dir: string): Promise<LoadedModel> {
   const manifestFile = manifestFileIn(dir);
@@ -91,9 +125,10 @@ export async function loadPackage(dir: string): Promise<LoadedModel> {
   };
   try {
     await warmUp(model, onnx.file);
+    const interactions = await checkedInteractions(model, manifestFile);
+    return interactions === undefined ? model : { ...model, interactions };
   } catch (e) {
     await session.release();
     throw e;
   }
-  return model;
 }

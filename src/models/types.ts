@@ -28,6 +28,8 @@ export interface LoadedModel {
   readonly scales: readonly AdditiveScale[];
   /** The HTI-1 source attributes (src/transparency), with any that are missing listed by name. */
   readonly sourceAttributes: ResolvedSourceAttributes;
+  /** The verified `explanation.interactions` as column bitmasks, and per output whether it is covered. */
+  readonly interactions?: { readonly masks: readonly number[]; readonly outputs: readonly boolean[] };
   close(): Promise<void>;
 }
 

@@ -91,5 +91,7 @@ export const hasBled: EquationModel = {
   id: 'has-bled',
   inputs: HASBLED_COLUMNS,
   outputs: ['score'],
+  // The score is a sum of one point per criterion.
+  interactions: HASBLED_COLUMNS.map((c) => [c.name]),
   build: buildHasBled,
 };

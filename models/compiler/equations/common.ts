@@ -17,6 +17,12 @@ export interface EquationModel {
   readonly id: string;
   readonly inputs: readonly Column[];
   readonly outputs: readonly string[];
+  /**
+   * The sets of inputs whose terms interact on the additive scale (each term of the linear predictor
+   * depends on the inputs of one set; written to model.json `explanation.interactions`, verified at
+   * load). Omitted: explanations enumerate all 2^k coalitions.
+   */
+  readonly interactions?: readonly (readonly string[])[];
   /** Builds the (deterministic) ONNX bytes. */
   build(): Uint8Array;
 }

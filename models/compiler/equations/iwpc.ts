@@ -93,5 +93,12 @@ export const iwpc: EquationModel = {
   id: 'iwpc-warfarin',
   inputs: COLUMNS,
   outputs: ['weekly_dose_mg', 'algorithm'],
+  // √dose is additive, but the genotypes (VKORC1 × CYP2C9) select the pharmacogenetic or the clinical
+  // algorithm, so every other term depends on them; amiodarone also pairs with each genotype.
+  interactions: ['age_years', 'height_cm', 'weight_kg', 'race', 'enzyme_inducer', 'amiodarone'].map((x) => [
+    x,
+    'vkorc1_rs9923231',
+    'cyp2c9_diplotype',
+  ]),
   build,
 };

@@ -51,4 +51,11 @@ function build(): Uint8Array {
   return f.finish('Kidney Failure Risk Equation, 4-variable (Tangri 2011; recalibration Tangri 2016)');
 }
 
-export const kfre: EquationModel = { id: 'kfre-4v', inputs: COLUMNS, outputs: ['risk_2y', 'risk_5y'], build };
+/** The linear predictor is a sum of main effects: each input is its own interaction set. */
+export const kfre: EquationModel = {
+  id: 'kfre-4v',
+  inputs: COLUMNS,
+  outputs: ['risk_2y', 'risk_5y'],
+  interactions: COLUMNS.map((c) => [c.name]),
+  build,
+};

@@ -145,5 +145,14 @@ export const pce: EquationModel = {
   id: 'ascvd-pce-10y',
   inputs: COLUMNS,
   outputs: ['risk_10y'],
+  // Sex- and race-specific equations (sex × race select the coefficients); ln age interacts with
+  // cholesterol, HDL, treated/untreated SBP and smoking; diabetes is a main effect per equation.
+  interactions: [
+    ['age_years', 'sex', 'race', 'total_cholesterol_mg_dl'],
+    ['age_years', 'sex', 'race', 'hdl_cholesterol_mg_dl'],
+    ['age_years', 'sex', 'race', 'systolic_bp_mm_hg', 'on_bp_treatment'],
+    ['age_years', 'sex', 'race', 'current_smoker'],
+    ['sex', 'race', 'diabetes'],
+  ],
   build,
 };

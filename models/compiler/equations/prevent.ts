@@ -177,10 +177,30 @@ function build(horizon: '10yr' | '30yr', ages: { min: number; max: number }): Ui
 /** PREVENT ages: 30–79 for 10-year risk, 30–59 for 30-year risk (Khan 2024). */
 export const PREVENT_AGES = { '10yr': { min: 30, max: 79 }, '30yr': { min: 30, max: 59 } } as const;
 
+const SELECTORS = ['sex', 'uacr_mg_g', 'hba1c_percent'] as const;
+const PREVENT_INTERACTIONS: readonly (readonly string[])[] = [
+  ...[
+    'total_cholesterol_mg_dl',
+    'hdl_cholesterol_mg_dl',
+    'systolic_bp_mm_hg',
+    'current_smoker',
+    'egfr_ml_min_1_73m2',
+    'diabetes',
+    'bmi_kg_m2',
+  ].map((x) => ['age_years', x, ...SELECTORS]),
+  ['systolic_bp_mm_hg', 'on_bp_treatment', ...SELECTORS],
+  ['total_cholesterol_mg_dl', 'on_statin', ...SELECTORS],
+  ['hdl_cholesterol_mg_dl', 'on_statin', ...SELECTORS],
+];
+
 export const prevent10: EquationModel = {
   id: 'prevent-10y',
   inputs: PREVENT_COLUMNS,
   outputs: [...PREVENT_OUTCOMES, 'variant'],
+  // Sex-specific equations whose variant (base, +UACR, +HbA1c, full) is chosen by which of UACR and
+  // HbA1c are present, so sex, UACR and HbA1c select every coefficient; within one equation the terms are
+  // age × each risk factor, SBP × treatment and cholesterol × statin (Khan 2024).
+  interactions: PREVENT_INTERACTIONS,
   build: () => build('10yr', PREVENT_AGES['10yr']),
 };
 
@@ -188,5 +208,9 @@ export const prevent30: EquationModel = {
   id: 'prevent-30y',
   inputs: PREVENT_COLUMNS,
   outputs: [...PREVENT_OUTCOMES, 'variant'],
+  // Sex-specific equations whose variant (base, +UACR, +HbA1c, full) is chosen by which of UACR and
+  // HbA1c are present, so sex, UACR and HbA1c select every coefficient; within one equation the terms are
+  // age × each risk factor, SBP × treatment and cholesterol × statin (Khan 2024).
+  interactions: PREVENT_INTERACTIONS,
   build: () => build('30yr', PREVENT_AGES['30yr']),
 };

@@ -10,6 +10,7 @@
  */
 import type { BatchRun } from '../types.js';
 import { coalitionRows, exactShapley } from './coalitions.js';
+import { coalitionFamily, familyMobius, familyRows, gameOf, mobiusShapley } from './mobius.js';
 import { permutationRows, sampledShapley, samplePermutations } from './sampled.js';
 import type { AdditiveScale } from './scales.js';
 
@@ -21,6 +22,12 @@ export interface ShapleyOptions {
   seed: number;
   /** Force sampling even when exact is affordable (tests, benchmarks). */
   forceSampled?: boolean;
+  /**
+   * The model's verified interaction structure (mobius.ts): column bitmasks of the declared sets, and
+   * per output whether the declaration covers it (categorical code outputs are not attributed). When
+   * given, the exact game is rebuilt from the family's rows instead of 2^k rows.
+   */
+  interactions?: { readonly masks: readonly number[]; readonly outputs: readonly boolean[] };
 }
 
 export const DEFAULT_SHAPLEY: Readonly<ShapleyOptions> = {
@@ -38,6 +45,12 @@ export interface OutputAttribution {
   readonly scaledReference: number;
   /** One contribution per input column (0 for inputs equal to the reference). */
   readonly phi: Float64Array;
+  /**
+   * Exact method: the game on the additive scale, v[mask] for all 2^k masks over `Attribution.players`
+   * (enumerated, or rebuilt on first call from the declared interaction family), for other scales
+   * through the link. Undefined for the sampled method and for outputs a declaration does not cover.
+   */
+  readonly game?: () => Float64Array;
 }
 
 export interface Attribution {
@@ -45,6 +58,8 @@ export interface Attribution {
   readonly samples?: { permutations: number; seed: number };
   /** Rows in the batched model run. */
   readonly rows: number;
+  /** The input columns that differ from the reference (bit j of a game mask = players[j]). */
+  readonly players: readonly number[];
   readonly outputs: OutputAttribution[];
 }
 
@@ -71,6 +86,10 @@ export async function shapley(
   const players = differingColumns(x, reference);
   const k = players.length;
   const exact = k <= options.maxExactPlayers && options.forceSampled !== true;
+  if (exact && options.interactions !== undefined) {
+    const viaFamily = await familyShapley(run, x, reference, scales, players, options.interactions);
+    if (viaFamily !== undefined) return viaFamily;
+  }
   const perms = exact ? [] : samplePermutations(k, options.permutations, options.seed);
   const rows = exact ? coalitionRows(x, reference, players) : permutationRows(x, reference, players, perms);
   const n = rows.length / x.length;
@@ -88,14 +107,72 @@ export async function shapley(
       scaled: v[fullRow] ?? Number.NaN,
       scaledReference: v[0] ?? Number.NaN,
       phi,
+      ...(exact ? { game: () => v } : {}),
     };
   });
   return exact
-    ? { method: 'shapley-exact', rows: n, outputs }
+    ? { method: 'shapley-exact', rows: n, players, outputs }
     : {
         method: 'shapley-sampled',
         samples: { permutations: perms.length, seed: options.seed },
         rows: n,
+        players,
         outputs,
       };
+}
+
+/** v(all players) = Σ m(T) over the family. */
+function sumOver(m: Float64Array, family: readonly number[]): number {
+  let total = 0;
+  for (const mask of family) total += m[mask] ?? Number.NaN;
+  return total;
+}
+
+function memo<T>(f: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= f());
+}
+
+/** |a − b| within rounding of the values' size (the declaration is verified to 1e−9 at load). */
+const agrees = (a: number, b: number): boolean =>
+  Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+
+/**
+ * Exact Shapley from the declared interaction family (|F| + 1 rows). The extra full row x checks the
+ * rebuilt v(all players) against the model itself; on disagreement the caller enumerates 2^k rows
+ * instead, so a result is never built on a declaration the model does not honour.
+ */
+async function familyShapley(
+  run: BatchRun,
+  x: Float64Array,
+  reference: Float64Array,
+  scales: readonly AdditiveScale[],
+  players: readonly number[],
+  interactions: NonNullable<ShapleyOptions['interactions']>,
+): Promise<Attribution | undefined> {
+  const k = players.length;
+  const family = coalitionFamily(interactions.masks, players);
+  if (2 * family.length >= 2 ** k) return undefined; // no saving: enumerate
+  const n = family.length + 1;
+  const raw = await run(familyRows(x, reference, players, family), n);
+  const outputs: OutputAttribution[] = [];
+  for (const [o, scale] of scales.entries()) {
+    const y = raw[o] ?? new Float64Array(n).fill(Number.NaN);
+    const covered = interactions.outputs[o] === true;
+    const m = covered ? familyMobius(y.map(scale.forward), family, k) : undefined;
+    const scaled = scale.forward(y[n - 1] ?? Number.NaN);
+    if (m !== undefined && !agrees(sumOver(m, family), scaled)) return undefined;
+    const phiPlayers = m === undefined ? new Float64Array(k).fill(Number.NaN) : mobiusShapley(m, family, k);
+    const phi = new Float64Array(x.length);
+    players.forEach((col, j) => (phi[col] = phiPlayers[j] ?? Number.NaN));
+    outputs.push({
+      value: y[n - 1] ?? Number.NaN,
+      referenceValue: y[0] ?? Number.NaN,
+      scaled,
+      scaledReference: scale.forward(y[0] ?? Number.NaN),
+      phi,
+      ...(m === undefined ? {} : { game: memo(() => gameOf(m, k)) }),
+    });
+  }
+  return { method: 'shapley-exact', rows: n, players, outputs };
 }
