@@ -9,7 +9,9 @@
  * Prints requests/s, p50 and p99 for each and the ratios (b)/(a). Both servers run as child processes;
  * autocannon runs here. The prefetch is what the real FHIR server answers for each discovered template.
  * Options: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 10), BENCH_PROFILE=1 (writes a V8
- * CPU profile of Augur under load to bench/profiles/ and prints the top self-time functions).
+ * CPU profile of Augur under load to bench/profiles/ and prints the top self-time functions),
+ * BENCH_BASELINE=<checkout> (also measures (c): that checkout's built dist/src/main.js — e.g. a worktree
+ * of main before a change — on the same requests, so a change's before/after is one run).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
@@ -26,6 +28,7 @@ import { prefetchFor } from './prefetch.js';
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? '10');
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? '10');
 const PROFILE = process.env['BENCH_PROFILE'] === '1';
+const BASELINE = process.env['BENCH_BASELINE'];
 const ROOT = repoRoot();
 const ISS = 'https://bench-ehr.test';
 
@@ -133,9 +136,9 @@ async function load(
   };
 }
 
-function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
+function spawnNode(args: string[], env: Record<string, string>, cwd = ROOT): ChildProcess {
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -197,6 +200,45 @@ function topSelfTime(file: string, n = 15): string[] {
   ];
 }
 
+/** Starts `root`'s built Augur (production mode, embedded store in `work`) and waits for /readyz. */
+async function startAugur(
+  root: string,
+  port: number,
+  client: unknown,
+  work: string,
+  profileDir?: string,
+): Promise<ChildProcess> {
+  const base = `http://127.0.0.1:${String(port)}`;
+  mkdirSync(work, { recursive: true });
+  const configFile = join(work, 'augur.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      publicBaseUrl: base,
+      clients: [client],
+      // The bench is one issuer sending thousands of calls a second; a real site sizes this per EHR.
+      limits: { perIssuerPerMinute: 100_000_000 },
+    }),
+  );
+  const child = spawnNode(
+    [
+      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
+      join(root, 'dist/src/main.js'),
+    ],
+    {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      AUGUR_CONFIG: configFile,
+      AUGUR_DATA_DIR: join(work, 'data'),
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+    },
+    root,
+  );
+  await waitFor(`${base}/readyz`, child);
+  return child;
+}
+
 async function main(): Promise<void> {
   const fhir = await startFhirServer();
   const work = mkdtempSync(join(tmpdir(), 'augur-bench-'));
@@ -209,33 +251,22 @@ async function main(): Promise<void> {
     const bare = spawnNode([join(ROOT, 'bench/bare-server.mjs')], { PORT: String(barePort) });
     children.push(bare);
 
-    const augurPort = await freePort();
-    const base = `http://127.0.0.1:${String(augurPort)}`;
-    const configFile = join(work, 'augur.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        publicBaseUrl: base,
-        clients: [ehr.client],
-        // The bench is one issuer sending thousands of calls a second; a real site sizes this per EHR.
-        limits: { perIssuerPerMinute: 100_000_000 },
-      }),
-    );
     const profileDir = join(ROOT, 'bench', 'profiles');
     if (PROFILE) mkdirSync(profileDir, { recursive: true });
-    const augur = spawnNode(
-      [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(ROOT, 'dist/src/main.js')],
-      {
-        HOST: '127.0.0.1',
-        PORT: String(augurPort),
-        AUGUR_CONFIG: configFile,
-        AUGUR_DATA_DIR: join(work, 'data'),
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-      },
+    const augurPort = await freePort();
+    const base = `http://127.0.0.1:${String(augurPort)}`;
+    const augur = await startAugur(
+      ROOT,
+      augurPort,
+      ehr.client,
+      join(work, 'augur'),
+      PROFILE ? profileDir : undefined,
     );
     children.push(augur);
-    await waitFor(`${base}/readyz`, augur);
+    const baselinePort = await freePort();
+    if (BASELINE !== undefined) {
+      children.push(await startAugur(BASELINE, baselinePort, ehr.client, join(work, 'baseline')));
+    }
 
     const discovery = (await (
       await fetch(`${base}/cds-services`, {
@@ -280,6 +311,12 @@ async function main(): Promise<void> {
     await load('warm-up augur', augurPort, augurRequests);
     const a = await load('bare node:http', barePort, bareRequests);
     const b = await load('augur patient-view', augurPort, augurRequests);
+    const baselineRequests = augurRequests.map((r) => ({
+      ...r,
+      auth: (path: string) => ehr.jwt(`http://127.0.0.1:${String(baselinePort)}${path}`),
+    }));
+    if (BASELINE !== undefined) await load('warm-up baseline', baselinePort, baselineRequests);
+    const c = BASELINE === undefined ? undefined : await load('baseline', baselinePort, baselineRequests);
 
     const row = (name: string, r: Run): string =>
       `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   (${String(r.requests)} requests, ${String(r.errors)} errors, ${String(r.non2xx)} non-2xx)`;
@@ -291,7 +328,13 @@ async function main(): Promise<void> {
     console.log(
       `ratio (b)/(a): throughput ${(b.rps / a.rps).toFixed(3)}   p50 ${(b.p50 / Math.max(a.p50, 1)).toFixed(1)}×   p99 ${(b.p99 / Math.max(a.p99, 1)).toFixed(1)}×`,
     );
-    if (b.errors + b.non2xx > 0) {
+    if (c !== undefined) {
+      console.log(row('(c) baseline patient-view', c));
+      console.log(
+        `ratio (b)/(c) (this build vs ${BASELINE ?? ''}): throughput ${(b.rps / c.rps).toFixed(2)}   p50 ${(b.p50 / Math.max(c.p50, 1)).toFixed(2)}×   p99 ${(b.p99 / Math.max(c.p99, 1)).toFixed(2)}×   ((c)/(a) throughput ${(c.rps / a.rps).toFixed(3)})`,
+      );
+    }
+    if (b.errors + b.non2xx > 0 || (c !== undefined && c.errors + c.non2xx > 0)) {
       process.exitCode = 1;
       console.error('augur answered errors or non-2xx under load: the figures above are not valid');
     }

@@ -1,3 +1,4 @@
+import { groupCommitter } from './group-commit.js';
 import { migrate } from './migrations.js';
 import {
   canonicalSuggestions,
@@ -226,6 +227,8 @@ interface CardRateSqlRow {
 }
 
 export function createSqlStore(db: SqlDb): Store {
+  // The hot path's writes (cards shown with their results, audit) are group-committed across calls.
+  const group = groupCommitter(db);
   return {
     migrate: async () => {
       await migrate(db);
@@ -233,7 +236,7 @@ export function createSqlStore(db: SqlDb): Store {
     recordFeedback: async (record) => ({ inserted: await insertFeedback(db, record) }),
     recordCardsShown: async (records, results = []) => {
       if (records.length === 0 && results.length === 0) return;
-      await db.transaction(async (tx) => {
+      await group.run(async (tx) => {
         for (const r of results) await upsertResult(tx, r);
         for (const r of records) await insertCard(tx, r);
       });
@@ -258,7 +261,7 @@ export function createSqlStore(db: SqlDb): Store {
         overridden: Number(r.overridden),
       })),
     resetCardHistory: (query) => resetHistory(db, query),
-    appendAudit: (record) => insertAudit(db, record),
+    appendAudit: (record) => group.run((tx) => insertAudit(tx, record)),
     readAudit: async (query) => {
       const { where, params } = auditWhere(query);
       return (await db.query<AuditRow>(`${SELECT_AUDIT} ${where}`, params)).map(toAuditRecord);
@@ -282,6 +285,9 @@ export function createSqlStore(db: SqlDb): Store {
         return false;
       }
     },
-    close: () => db.close(),
+    close: async () => {
+      await group.drain();
+      await db.close();
+    },
   };
 }

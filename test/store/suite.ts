@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { auditAndResultCases } from './cases/audit-result.js';
 import { feedbackCases } from './cases/feedback.js';
+import { groupCommitCases } from './cases/group-commit.js';
 import { historyCases } from './cases/history.js';
 import { resetCases } from './cases/reset.js';
 import { lifecycleCases } from './cases/lifecycle.js';
@@ -32,6 +33,7 @@ export function storeSuite(engine: Engine, engineCases: () => void = () => undef
     historyCases(engine);
     resetCases(engine);
     auditAndResultCases(engine);
+    groupCommitCases(engine);
     // Last: it restarts the engine and closes the old handles.
     lifecycleCases(engine);
     engineCases();
