@@ -3,11 +3,12 @@
  * `register(program)` and listing it here.
  */
 import type { Command } from 'commander';
+import { register as config } from './config.js';
 import { register as history } from './history.js';
 
 type Register = (program: Command) => void;
 
-const COMMANDS: readonly Register[] = [history];
+const COMMANDS: readonly Register[] = [config, history];
 
 export function registerCommands(program: Command): void {
   for (const register of COMMANDS) register(program);
