@@ -10,7 +10,7 @@ import type { FhirResource, Flag, Resolved } from './types.js';
 import { referenceOf, resolved } from './types.js';
 import { convertQuantity } from './units.js';
 import type { CompiledValueSet, ValueSetIndex } from './valuesets.js';
-import { conceptInValueSet, getValueSet } from './valuesets.js';
+import { conceptInValueSet, getValueSet, keyOf } from './valuesets.js';
 
 /** Results that count (FHIR R4 ObservationStatus): preliminary, cancelled and entered-in-error do not. */
 const USABLE_STATUS = new Set(['final', 'amended', 'corrected']);
@@ -32,11 +32,16 @@ export interface Window {
 
 export const isObservation = (r: FhirResource): r is Observation => r.resourceType === 'Observation';
 
-/** Usable observations with a date, newest first, each mapped by `pick` (undefined → skipped). */
+/**
+ * Usable observations with a date, newest first, each mapped by `pick` (undefined → skipped). Results
+ * with the same time are ordered by `rank` (lower first), so the choice never depends on the order a
+ * server happened to return them in.
+ */
 export function datedObservations<T>(
   resources: readonly FhirResource[],
   now: Date,
   pick: (o: Observation) => T | undefined,
+  rank: (o: Observation) => number = () => 0,
 ): Dated<T>[] {
   const out: Dated<T>[] = [];
   for (const o of resources.filter(isObservation)) {
@@ -48,7 +53,19 @@ export function datedObservations<T>(
     if (dateText === undefined || date === undefined) continue;
     out.push({ item, observation: o, date, dateText, ageDays: daysBetween(date, now) });
   }
-  return out.sort((a, b) => b.date.getTime() - a.date.getTime());
+  return out.sort((a, b) => b.date.getTime() - a.date.getTime() || rank(a.observation) - rank(b.observation));
+}
+
+/**
+ * The position of the observation's code in the value set's list (its order of preference, e.g. a
+ * direct LDL-C before a calculated one); a code outside the list (a panel holding the value in a
+ * component) ranks after every listed one.
+ */
+export function codeRank(o: Observation, vs: CompiledValueSet): number {
+  const order = [...vs.codes];
+  const ranks = (o.code.coding ?? []).map((c) => order.indexOf(keyOf(c.system ?? '', c.code ?? '')));
+  const listed = ranks.filter((r) => r >= 0);
+  return listed.length === 0 ? order.length : Math.min(...listed);
 }
 
 /** Split into results inside the window and a note about the newest one outside it (if any). */
@@ -103,7 +120,12 @@ export function resolveQuantity(
 ): Resolved {
   const target = getValueSet(index, b.componentValueSet ?? b.valueSet);
   const panel = b.componentValueSet === undefined ? undefined : getValueSet(index, b.valueSet);
-  const all = datedObservations(resources, now, (o) => quantityFor(o, target, panel));
+  const all = datedObservations(
+    resources,
+    now,
+    (o) => quantityFor(o, target, panel),
+    (o) => codeRank(o, target),
+  );
   const { within, notes } = inWindow(all, b);
   const usable: { d: Dated<unknown>; value: number; quantity: Quantity }[] = [];
   const skipped: string[] = [];

@@ -49,6 +49,52 @@ describe('quantity observations', () => {
     expect(run([tc(201, 0, { issued: daysAgo(4) }), tc(180, 9)]).value).toBe(201);
   });
 
+  it('a direct and a calculated LDL-C with the same time: the direct assay wins, in either order', () => {
+    const LDL = spec(
+      {
+        source: 'observation',
+        valueSet: 'loinc-ldl-cholesterol',
+        unit: 'mg/dL',
+        molarMass: 386.65,
+        lookbackDays: 1825,
+        staleAfterDays: 365,
+      },
+      { name: 'ldl', unit: 'mg/dL' },
+    );
+    const at = daysAgo(21);
+    const calc = anObservation({ id: 'calc', loinc: '13457-7', value: 184, unit: 'mg/dL', date: at });
+    const direct = anObservation({ id: 'direct', loinc: '18262-6', value: 196, unit: 'mg/dL', date: at });
+    expect(run([calc, direct], LDL)).toMatchObject({ value: 196, source: 'Observation/direct' });
+    expect(run([direct, calc], LDL)).toMatchObject({ value: 196, source: 'Observation/direct' });
+    // A later calculated result still wins over an earlier direct one: time first, then the code's rank.
+    const later = anObservation({
+      id: 'later',
+      loinc: '13457-7',
+      value: 150,
+      unit: 'mg/dL',
+      date: daysAgo(2),
+    });
+    expect(run([direct, later], LDL)).toMatchObject({ value: 150, source: 'Observation/later' });
+  });
+
+  it('reads LDL-C reported in mmol/L under its molar LOINC codes (22748-8, 39469-2, 69419-0)', () => {
+    const LDL = spec(
+      {
+        source: 'observation',
+        valueSet: 'loinc-ldl-cholesterol',
+        unit: 'mg/dL',
+        molarMass: 386.65,
+        lookbackDays: 1825,
+        staleAfterDays: 365,
+      },
+      { name: 'ldl', unit: 'mg/dL' },
+    );
+    for (const code of ['22748-8', '39469-2', '69419-0']) {
+      const p = run([anObservation({ loinc: code, value: 3.36, unit: 'mmol/L', date: daysAgo(5) })], LDL);
+      expect(p.value).toBeCloseTo(3.36 * 38.665, 1);
+    }
+  });
+
   it('converts mmol/L cholesterol to mg/dL', () => {
     const p = run([anObservation({ loinc: '14647-2', value: 5.2, unit: 'mmol/L', date: daysAgo(1) })]);
     expect(p.value).toBeCloseTo(5.2 * 38.665, 1);

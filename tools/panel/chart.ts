@@ -151,7 +151,9 @@ export class Chart {
       code: { coding: [loincCoding(code)] },
       subject: this.subject,
       effectiveDateTime: this.clock.ago(daysAgo, o.time),
-      ...(category === 'laboratory' ? { issued: `${this.clock.ago(daysAgo, '15:00:00').slice(0, 19)}.000Z` } : {}),
+      ...(category === 'laboratory'
+        ? { issued: `${this.clock.ago(daysAgo, '15:00:00').slice(0, 19)}.000Z` }
+        : {}),
     };
   }
 }
@@ -179,7 +181,9 @@ function patientResource(clock: Clock, p: PatientOptions): Patient {
   return {
     resourceType: 'Patient',
     id: p.id,
-    meta: { tag: [{ system: 'urn:augur:synthetic', code: 'panel', display: 'Augur synthetic patient panel' }] },
+    meta: {
+      tag: [{ system: 'urn:augur:synthetic', code: 'panel', display: 'Augur synthetic patient panel' }],
+    },
     extension,
     identifier: [{ system: 'urn:augur:synthetic-panel', value: p.id }],
     active: true,

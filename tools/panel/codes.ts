@@ -41,7 +41,8 @@ export const LOINC: Readonly<Record<string, string>> = {
   '29463-7': 'Body weight',
   '2160-0': 'Creatinine [Mass/volume] in Serum or Plasma',
   '14682-9': 'Creatinine [Moles/volume] in Serum or Plasma',
-  '98979-8': 'Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood by Creatinine-based formula (CKD-EPI 2021)',
+  '98979-8':
+    'Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood by Creatinine-based formula (CKD-EPI 2021)',
   '9318-7': 'Albumin/Creatinine [Mass Ratio] in Urine',
   '4548-4': 'Hemoglobin A1c/Hemoglobin.total in Blood',
   '6301-6': 'INR in Platelet poor plasma by Coagulation assay',
@@ -49,8 +50,10 @@ export const LOINC: Readonly<Record<string, string>> = {
   '48018-6': 'Gene studied [ID]',
   '51969-4': 'Genetic analysis report',
   '53040-2': 'Genetic variation’s effect on drug metabolism',
-  '79713-4': 'TPMT gene product metabolic activity interpretation in Blood or Tissue by Molecular genetics method Narrative',
-  '79716-7': 'CYP2C9 gene product metabolic activity interpretation in Blood or Tissue by Molecular genetics method Narrative',
+  '79713-4':
+    'TPMT gene product metabolic activity interpretation in Blood or Tissue by Molecular genetics method Narrative',
+  '79716-7':
+    'CYP2C9 gene product metabolic activity interpretation in Blood or Tissue by Molecular genetics method Narrative',
 };
 
 /** UCUM units and how a lab prints them. */

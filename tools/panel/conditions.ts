@@ -9,7 +9,8 @@ export interface ConditionOptions {
   icd10?: [string, string];
   onsetDaysAgo: number;
   clinicalStatus?: 'active' | 'recurrence' | 'relapse' | 'inactive' | 'remission' | 'resolved';
-  verificationStatus?: 'confirmed' | 'provisional' | 'differential' | 'unconfirmed' | 'refuted' | 'entered-in-error';
+  verificationStatus?:
+    'confirmed' | 'provisional' | 'differential' | 'unconfirmed' | 'refuted' | 'entered-in-error';
   /** Id suffix (default: the next number). */
   id?: string;
 }
@@ -28,7 +29,9 @@ export function conditionResource(chart: Chart, o: ConditionOptions): Condition 
     verificationStatus: {
       coding: [{ system: SYSTEM.condVerification, code: o.verificationStatus ?? 'confirmed' }],
     },
-    category: [{ coding: [{ system: SYSTEM.condCategory, code: 'problem-list-item', display: 'Problem List Item' }] }],
+    category: [
+      { coding: [{ system: SYSTEM.condCategory, code: 'problem-list-item', display: 'Problem List Item' }] },
+    ],
     code: { coding, text },
     subject: chart.subject,
     onsetDateTime: chart.clock.ago(o.onsetDaysAgo),

@@ -45,8 +45,10 @@ export const CONVENTIONS: Record<string, string> = {
   card: 'The card id a site switches off with cards.disabled (README "Services"); PGx order cards are pgx-<drug>, the PGx patient-view card is pgx.',
   band: 'The band stored with the card (GET /api/results/{id}): PCE band, CHA₂DS₂-VASc band, KFRE tier, CKD stage for the urine-ACR card.',
   finding: 'PGx: the gene findings of the card key (pgx:<drug>:<finding>), without activity scores.',
-  suggestions: '`<action> <resourceType>[ <system>:<code>]` for each suggestion the card must offer; [] = no suggestion. Replacements are one update of the draft (suggestions.replaceStyle "update", the default).',
-  orders: 'Each draft order alone at order-select (selections = that order), then all together at order-sign in a new encounter: order-sign shows the union.',
+  suggestions:
+    '`<action> <resourceType>[ <system>:<code>]` for each suggestion the card must offer; [] = no suggestion. Replacements are one update of the draft (suggestions.replaceStyle "update", the default).',
+  orders:
+    'Each draft order alone at order-select (selections = that order), then all together at order-sign in a new encounter: order-sign shows the union.',
 };
 
 export function generatePanel(asOf: string): GeneratedPanel {

@@ -43,7 +43,8 @@ function observation(chart: Chart, o: GenotypeOptions, daysAgo: number): Observa
         component: [geneComponent],
       };
     case 'phenotype':
-      if (PHENOTYPE_LOINC[o.gene] !== o.loinc) throw new Error(`${o.loinc} is not the ${o.gene} phenotype code`);
+      if (PHENOTYPE_LOINC[o.gene] !== o.loinc)
+        throw new Error(`${o.loinc} is not the ${o.gene} phenotype code`);
       return {
         ...base,
         id,

@@ -23,7 +23,10 @@ export interface MedicationOptions {
 }
 
 export function medicationResources(chart: Chart, o: MedicationOptions): FhirResource[] {
-  const concept = { coding: [{ system: SYSTEM.rxnorm, code: o.rxnorm, display: o.display }], text: o.display };
+  const concept = {
+    coding: [{ system: SYSTEM.rxnorm, code: o.rxnorm, display: o.display }],
+    text: o.display,
+  };
   const dosage = [{ text: o.sig ?? 'as directed' }];
   const status = o.status ?? 'active';
   if (o.statement === true) {

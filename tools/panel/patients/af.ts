@@ -9,9 +9,25 @@ import { APIXABAN, onStatin, onStatinNoCard, problem, takes, workup } from './co
 
 const white = { race: ['white' as const] };
 const recommended = (why: string, suggestion: string | null): ReturnType<typeof cards> =>
-  cards(why, card({ card: 'af-anticoagulation', indicator: 'warning', band: 'recommended', suggestions: suggestion === null ? [] : [suggestion] }));
+  cards(
+    why,
+    card({
+      card: 'af-anticoagulation',
+      indicator: 'warning',
+      band: 'recommended',
+      suggestions: suggestion === null ? [] : [suggestion],
+    }),
+  );
 const considered = (why: string): ReturnType<typeof cards> =>
-  cards(why, card({ card: 'af-anticoagulation', indicator: 'info', band: 'considered', suggestions: [APIXABAN.standard] }));
+  cards(
+    why,
+    card({
+      card: 'af-anticoagulation',
+      indicator: 'info',
+      band: 'considered',
+      suggestions: [APIXABAN.standard],
+    }),
+  );
 const TOO_OLD_FOR_CV = 'age ≥ 80: outside the PCE and PREVENT populations';
 
 export const AF: PatientSpec[] = [
@@ -28,7 +44,10 @@ export const AF: PatientSpec[] = [
     },
     expect: {
       'augur-cardiovascular-risk': onStatinNoCard,
-      'augur-atrial-fibrillation': recommended('score 2 in a man: anticoagulation recommended; no criterion for 2.5 mg', APIXABAN.standard),
+      'augur-atrial-fibrillation': recommended(
+        'score 2 in a man: anticoagulation recommended; no criterion for 2.5 mg',
+        APIXABAN.standard,
+      ),
     },
   },
   {
@@ -44,7 +63,9 @@ export const AF: PatientSpec[] = [
     },
     expect: {
       'augur-cardiovascular-risk': onStatinNoCard,
-      'augur-atrial-fibrillation': considered('score 1 in a man: anticoagulation reasonable to consider (class 2a)'),
+      'augur-atrial-fibrillation': considered(
+        'score 1 in a man: anticoagulation reasonable to consider (class 2a)',
+      ),
     },
   },
   {
@@ -60,7 +81,13 @@ export const AF: PatientSpec[] = [
     noCard: { 'augur-atrial-fibrillation': 'CHA₂DS₂-VASc 0 in a man: below "considered", nothing to act on' },
   },
   {
-    patient: { id: 'augur-af-female-recommended', name: ['Edith', 'Fairweather'], gender: 'female', age: 82, ...white },
+    patient: {
+      id: 'augur-af-female-recommended',
+      name: ['Edith', 'Fairweather'],
+      gender: 'female',
+      age: 82,
+      ...white,
+    },
     title: '82-year-old woman with AF and hypertension, 55 kg: CHA₂DS₂-VASc 4',
     covers: ['CHA₂DS₂-VASc recommended (woman, ≥ 3)', 'apixaban 2.5 mg (age ≥ 80 and weight ≤ 60 kg)'],
     chart: (c) => {
@@ -71,11 +98,20 @@ export const AF: PatientSpec[] = [
     },
     noCard: { 'augur-cardiovascular-risk': TOO_OLD_FOR_CV },
     expect: {
-      'augur-atrial-fibrillation': recommended('score 4 in a woman; two of age ≥ 80, weight ≤ 60 kg, creatinine ≥ 1.5 → 2.5 mg', APIXABAN.reduced),
+      'augur-atrial-fibrillation': recommended(
+        'score 4 in a woman; two of age ≥ 80, weight ≤ 60 kg, creatinine ≥ 1.5 → 2.5 mg',
+        APIXABAN.reduced,
+      ),
     },
   },
   {
-    patient: { id: 'augur-af-female-considered', name: ['Flora', 'Conway'], gender: 'female', age: 67, ...white },
+    patient: {
+      id: 'augur-af-female-considered',
+      name: ['Flora', 'Conway'],
+      gender: 'female',
+      age: 67,
+      ...white,
+    },
     title: '67-year-old woman with AF: CHA₂DS₂-VASc 2 (age 65–74, female)',
     covers: ['CHA₂DS₂-VASc considered (woman, 2)'],
     chart: (c) => {
@@ -85,7 +121,9 @@ export const AF: PatientSpec[] = [
     },
     expect: {
       'augur-cardiovascular-risk': onStatinNoCard,
-      'augur-atrial-fibrillation': considered('score 2 in a woman: anticoagulation reasonable to consider (class 2a)'),
+      'augur-atrial-fibrillation': considered(
+        'score 2 in a woman: anticoagulation reasonable to consider (class 2a)',
+      ),
     },
   },
   {
@@ -101,7 +139,13 @@ export const AF: PatientSpec[] = [
     noCard: { 'augur-atrial-fibrillation': 'CHA₂DS₂-VASc 1 in a woman (sex alone): below "considered"' },
   },
   {
-    patient: { id: 'augur-af-dose-one-criterion', name: ['Otto', 'Oneway'], gender: 'male', age: 83, ...white },
+    patient: {
+      id: 'augur-af-dose-one-criterion',
+      name: ['Otto', 'Oneway'],
+      gender: 'male',
+      age: 83,
+      ...white,
+    },
     title: '83-year-old man with AF, 78 kg, creatinine 1.2: one dose-reduction criterion (age)',
     covers: ['apixaban rule: one criterion is not enough → 5 mg'],
     chart: (c) => {
@@ -110,11 +154,20 @@ export const AF: PatientSpec[] = [
     },
     noCard: { 'augur-cardiovascular-risk': TOO_OLD_FOR_CV },
     expect: {
-      'augur-atrial-fibrillation': recommended('score 2 (age ≥ 75); only age ≥ 80 met → 5 mg', APIXABAN.standard),
+      'augur-atrial-fibrillation': recommended(
+        'score 2 (age ≥ 75); only age ≥ 80 met → 5 mg',
+        APIXABAN.standard,
+      ),
     },
   },
   {
-    patient: { id: 'augur-af-dose-review', name: ['Reginald', 'Unweighed'], gender: 'male', age: 81, ...white },
+    patient: {
+      id: 'augur-af-dose-review',
+      name: ['Reginald', 'Unweighed'],
+      gender: 'male',
+      age: 81,
+      ...white,
+    },
     title: '81-year-old man with AF and hypertension, creatinine 1.0, no weight on file',
     covers: ['apixaban rule: missing weight could decide → "review" draft of the ingredient, no dose'],
     chart: (c) => {
@@ -125,11 +178,20 @@ export const AF: PatientSpec[] = [
     },
     noCard: { 'augur-cardiovascular-risk': TOO_OLD_FOR_CV },
     expect: {
-      'augur-atrial-fibrillation': recommended('age ≥ 80 met, weight unknown: it decides the dose, so no dose is guessed', APIXABAN.review),
+      'augur-atrial-fibrillation': recommended(
+        'age ≥ 80 met, weight unknown: it decides the dose, so no dose is guessed',
+        APIXABAN.review,
+      ),
     },
   },
   {
-    patient: { id: 'augur-af-creatinine-high', name: ['Clara', 'Renner'], gender: 'female', age: 72, ...white },
+    patient: {
+      id: 'augur-af-creatinine-high',
+      name: ['Clara', 'Renner'],
+      gender: 'female',
+      age: 72,
+      ...white,
+    },
     title: '72-year-old woman with AF and hypertension, creatinine 2.8 mg/dL',
     covers: ['apixaban rule: creatinine > 2.5 (ARISTOTLE exclusion) → "review" without a dose'],
     chart: (c) => {
@@ -141,11 +203,20 @@ export const AF: PatientSpec[] = [
     },
     expect: {
       'augur-cardiovascular-risk': onStatinNoCard,
-      'augur-atrial-fibrillation': recommended('score 3 in a woman; creatinine 2.8 > 2.5: check creatinine clearance, no dose', APIXABAN.review),
+      'augur-atrial-fibrillation': recommended(
+        'score 3 in a woman; creatinine 2.8 > 2.5: check creatinine clearance, no dose',
+        APIXABAN.review,
+      ),
     },
   },
   {
-    patient: { id: 'augur-af-mechanical-valve', name: ['Victor', 'Valverde'], gender: 'male', age: 70, ...white },
+    patient: {
+      id: 'augur-af-mechanical-valve',
+      name: ['Victor', 'Valverde'],
+      gender: 'male',
+      age: 70,
+      ...white,
+    },
     title: '70-year-old man with AF, hypertension and a prosthetic heart valve, not anticoagulated',
     covers: ['no DOAC with a mechanical valve: card without a draft, saying why'],
     chart: (c) => {
@@ -158,7 +229,10 @@ export const AF: PatientSpec[] = [
     },
     expect: {
       'augur-cardiovascular-risk': onStatinNoCard,
-      'augur-atrial-fibrillation': recommended('score 2; prosthetic valve: no DOAC dose is Augur’s to suggest (warfarin is the anticoagulant)', null),
+      'augur-atrial-fibrillation': recommended(
+        'score 2; prosthetic valve: no DOAC dose is Augur’s to suggest (warfarin is the anticoagulant)',
+        null,
+      ),
     },
   },
   {
@@ -176,7 +250,10 @@ export const AF: PatientSpec[] = [
     },
     expect: {
       'augur-cardiovascular-risk': onStatinNoCard,
-      'augur-atrial-fibrillation': recommended('score 2; dialysis: no DOAC dose suggested (ARISTOTLE excluded it)', null),
+      'augur-atrial-fibrillation': recommended(
+        'score 2; dialysis: no DOAC dose suggested (ARISTOTLE excluded it)',
+        null,
+      ),
     },
     noCard: { 'augur-kidney-risk': 'on dialysis: outside the KFRE population' },
   },
@@ -203,7 +280,13 @@ export const AF: PatientSpec[] = [
     },
   },
   {
-    patient: { id: 'augur-af-on-warfarin', name: ['Winifred', 'Stable'], gender: 'female', age: 76, ...white },
+    patient: {
+      id: 'augur-af-on-warfarin',
+      name: ['Winifred', 'Stable'],
+      gender: 'female',
+      age: 76,
+      ...white,
+    },
     title: '76-year-old woman with AF on warfarin, SBP 128: HAS-BLED 1',
     covers: ['anticoagulated, HAS-BLED < 3: no card'],
     chart: (c) => {

@@ -27,21 +27,51 @@ export type Drug = keyof typeof DRUG;
 
 /** Problem codes: [ICD-10-CM] and [SNOMED CT], each [code, display]. */
 export const PROBLEM = {
-  hypertension: { icd10: ['I10', 'Essential (primary) hypertension'], snomed: ['59621000', 'Essential hypertension'] },
-  diabetes2: { icd10: ['E11.9', 'Type 2 diabetes mellitus without complications'], snomed: ['44054006', 'Diabetes mellitus type 2'] },
+  hypertension: {
+    icd10: ['I10', 'Essential (primary) hypertension'],
+    snomed: ['59621000', 'Essential hypertension'],
+  },
+  diabetes2: {
+    icd10: ['E11.9', 'Type 2 diabetes mellitus without complications'],
+    snomed: ['44054006', 'Diabetes mellitus type 2'],
+  },
   af: { icd10: ['I48.91', 'Unspecified atrial fibrillation'], snomed: ['49436004', 'Atrial fibrillation'] },
   heartFailure: { icd10: ['I50.9', 'Heart failure, unspecified'], snomed: ['84114007', 'Heart failure'] },
   oldMi: { icd10: ['I25.2', 'Old myocardial infarction'], snomed: ['22298006', 'Myocardial infarction'] },
-  ckd3a: { icd10: ['N18.31', 'Chronic kidney disease, stage 3a'], snomed: ['700378005', 'Chronic kidney disease stage 3A'] },
-  ckd3b: { icd10: ['N18.32', 'Chronic kidney disease, stage 3b'], snomed: ['700379002', 'Chronic kidney disease stage 3B'] },
-  ckd4: { icd10: ['N18.4', 'Chronic kidney disease, stage 4 (severe)'], snomed: ['431857002', 'Chronic kidney disease stage 4'] },
+  ckd3a: {
+    icd10: ['N18.31', 'Chronic kidney disease, stage 3a'],
+    snomed: ['700378005', 'Chronic kidney disease stage 3A'],
+  },
+  ckd3b: {
+    icd10: ['N18.32', 'Chronic kidney disease, stage 3b'],
+    snomed: ['700379002', 'Chronic kidney disease stage 3B'],
+  },
+  ckd4: {
+    icd10: ['N18.4', 'Chronic kidney disease, stage 4 (severe)'],
+    snomed: ['431857002', 'Chronic kidney disease stage 4'],
+  },
   esrd: { icd10: ['N18.6', 'End stage renal disease'], snomed: ['46177005', 'End-stage renal disease'] },
-  dialysis: { icd10: ['Z99.2', 'Dependence on renal dialysis'], snomed: ['105502003', 'Dependence on renal dialysis'] },
+  dialysis: {
+    icd10: ['Z99.2', 'Dependence on renal dialysis'],
+    snomed: ['105502003', 'Dependence on renal dialysis'],
+  },
   mechanicalValve: { icd10: ['Z95.2', 'Presence of prosthetic heart valve'] },
-  osteoarthritis: { icd10: ['M17.11', 'Unilateral primary osteoarthritis, right knee'], snomed: ['396275006', 'Osteoarthritis'] },
-  hiv: { icd10: ['B20', 'Human immunodeficiency virus [HIV] disease'], snomed: ['86406008', 'Human immunodeficiency virus infection'] },
-  crohns: { icd10: ['K50.90', "Crohn's disease, unspecified, without complications"], snomed: ['34000006', "Crohn's disease"] },
-  colonCancer: { icd10: ['C18.9', 'Malignant neoplasm of colon, unspecified'], snomed: ['363406005', 'Malignant neoplasm of colon'] },
+  osteoarthritis: {
+    icd10: ['M17.11', 'Unilateral primary osteoarthritis, right knee'],
+    snomed: ['396275006', 'Osteoarthritis'],
+  },
+  hiv: {
+    icd10: ['B20', 'Human immunodeficiency virus [HIV] disease'],
+    snomed: ['86406008', 'Human immunodeficiency virus infection'],
+  },
+  crohns: {
+    icd10: ['K50.90', "Crohn's disease, unspecified, without complications"],
+    snomed: ['34000006', "Crohn's disease"],
+  },
+  colonCancer: {
+    icd10: ['C18.9', 'Malignant neoplasm of colon, unspecified'],
+    snomed: ['363406005', 'Malignant neoplasm of colon'],
+  },
 } as const satisfies Record<string, { icd10: readonly [string, string]; snomed?: readonly [string, string] }>;
 export type Problem = keyof typeof PROBLEM;
 
@@ -106,7 +136,9 @@ export const lipidsMissing = (why: string): Expectation =>
   cards(why, card({ card: 'cv-lipids-missing', indicator: 'info', suggestions: [LIPID_PANEL] }));
 
 /** A statin-treated patient with fresh lipids: the decision the PCE informs is made. */
-export const onStatinNoCard = none('already on a statin with fresh lipids: no risk card (card data pce.showWhenOnStatin)');
+export const onStatinNoCard = none(
+  'already on a statin with fresh lipids: no risk card (card data pce.showWhenOnStatin)',
+);
 
 /** The apixaban drafts (cards/atrial-fibrillation.json). */
 export const APIXABAN = {

@@ -15,16 +15,31 @@ export const CV: PatientSpec[] = [
     title: '45-year-old woman, optimal values: PCE 0.4 % (low)',
     covers: ['PCE low band (no card)'],
     chart: (c) => {
-      workup(c, { sbp: 112, dbp: 72, lipids: { tc: 180, hdl: 62, ldl: 100 }, heightCm: 165, weightKg: 62, creatinine: 0.8 });
+      workup(c, {
+        sbp: 112,
+        dbp: 72,
+        lipids: { tc: 180, hdl: 62, ldl: 100 },
+        heightCm: 165,
+        weightKg: 62,
+        creatinine: 0.8,
+      });
     },
-    noCard: { 'augur-cardiovascular-risk': 'PCE 0.4 % — low band: no card (cards/cardiovascular.json bandPolicy.low)' },
+    noCard: {
+      'augur-cardiovascular-risk': 'PCE 0.4 % — low band: no card (cards/cardiovascular.json bandPolicy.low)',
+    },
   },
   {
     patient: { id: 'augur-cv-borderline', name: ['Bruno', 'Borden'], gender: 'male', age: 56, ...white },
     title: '56-year-old man, untreated SBP 128, TC 200, HDL 52: PCE 5.9 % (borderline)',
     covers: ['PCE borderline band: info card, no statin draft'],
     chart: (c) => {
-      workup(c, { sbp: 128, lipids: { tc: 200, hdl: 52, ldl: 125 }, heightCm: 178, weightKg: 84, creatinine: 1.0 });
+      workup(c, {
+        sbp: 128,
+        lipids: { tc: 200, hdl: 52, ldl: 125 },
+        heightCm: 178,
+        weightKg: 84,
+        creatinine: 1.0,
+      });
     },
     expect: {
       'augur-cardiovascular-risk': cards(
@@ -36,15 +51,30 @@ export const CV: PatientSpec[] = [
   {
     patient: { id: 'augur-cv-intermediate', name: ['Carl', 'Medina'], gender: 'male', age: 60, ...white },
     title: '60-year-old man on lisinopril, SBP 140, TC 210, HDL 45, LDL-C 130: PCE 13.1 % (intermediate)',
-    covers: ['PCE intermediate band', 'statin rule pce-intermediate: moderate-intensity atorvastatin 20 mg draft'],
+    covers: [
+      'PCE intermediate band',
+      'statin rule pce-intermediate: moderate-intensity atorvastatin 20 mg draft',
+    ],
     chart: (c) => {
-      workup(c, { sbp: 140, dbp: 86, lipids: { tc: 210, hdl: 45, ldl: 130 }, heightCm: 176, weightKg: 88, creatinine: 1.0 });
+      workup(c, {
+        sbp: 140,
+        dbp: 86,
+        lipids: { tc: 210, hdl: 45, ldl: 130 },
+        heightCm: 176,
+        weightKg: 88,
+        creatinine: 1.0,
+      });
       takes(c, 'lisinopril20');
     },
     expect: {
       'augur-cardiovascular-risk': cards(
         'intermediate risk, LDL-C 70–189, age 40–75: moderate-intensity statin (Class I)',
-        card({ card: 'cv-statin-suggestion', indicator: 'warning', band: 'intermediate', suggestions: [STATIN.moderate] }),
+        card({
+          card: 'cv-statin-suggestion',
+          indicator: 'warning',
+          band: 'intermediate',
+          suggestions: [STATIN.moderate],
+        }),
       ),
     },
   },
@@ -53,13 +83,26 @@ export const CV: PatientSpec[] = [
     title: '65-year-old male smoker on amlodipine, SBP 150, TC 230, HDL 40: PCE 31.6 % (high)',
     covers: ['PCE high band', 'statin rule pce-high: high-intensity atorvastatin 40 mg draft'],
     chart: (c) => {
-      workup(c, { sbp: 150, dbp: 90, smoking: 'current', lipids: { tc: 230, hdl: 40, ldl: 150 }, heightCm: 180, weightKg: 92, creatinine: 1.1 });
+      workup(c, {
+        sbp: 150,
+        dbp: 90,
+        smoking: 'current',
+        lipids: { tc: 230, hdl: 40, ldl: 150 },
+        heightCm: 180,
+        weightKg: 92,
+        creatinine: 1.1,
+      });
       takes(c, 'amlodipine5');
     },
     expect: {
       'augur-cardiovascular-risk': cards(
         'high risk, LDL-C 70–189, age 40–75: high-intensity statin (Class I)',
-        card({ card: 'cv-statin-suggestion', indicator: 'warning', band: 'high', suggestions: [STATIN.high] }),
+        card({
+          card: 'cv-statin-suggestion',
+          indicator: 'warning',
+          band: 'high',
+          suggestions: [STATIN.high],
+        }),
       ),
     },
   },
@@ -68,7 +111,13 @@ export const CV: PatientSpec[] = [
     title: '50-year-old man with LDL-C 205 mg/dL (possible familial hypercholesterolaemia)',
     covers: ['statin rule severe-ldl (LDL-C ≥ 190): high intensity without risk calculation'],
     chart: (c) => {
-      workup(c, { sbp: 125, lipids: { tc: 290, hdl: 45, ldl: 205 }, heightCm: 181, weightKg: 86, creatinine: 0.9 });
+      workup(c, {
+        sbp: 125,
+        lipids: { tc: 290, hdl: 45, ldl: 205 },
+        heightCm: 181,
+        weightKg: 86,
+        creatinine: 0.9,
+      });
     },
     expect: {
       'augur-cardiovascular-risk': cards(
@@ -82,14 +131,27 @@ export const CV: PatientSpec[] = [
     title: '52-year-old woman with type 2 diabetes, LDL-C 110: PCE 2.5 % (low)',
     covers: ['statin rule diabetes 40–75 (moderate intensity) whatever the PCE band'],
     chart: (c) => {
-      workup(c, { sbp: 122, dbp: 76, lipids: { tc: 190, hdl: 55, ldl: 110 }, heightCm: 163, weightKg: 79, creatinine: 0.8, hba1c: 7.1 });
+      workup(c, {
+        sbp: 122,
+        dbp: 76,
+        lipids: { tc: 190, hdl: 55, ldl: 110 },
+        heightCm: 163,
+        weightKg: 79,
+        creatinine: 0.8,
+        hba1c: 7.1,
+      });
       problem(c, 'diabetes2', 1500);
       takes(c, 'metformin500', 1400, '1 tablet by mouth twice daily');
     },
     expect: {
       'augur-cardiovascular-risk': cards(
         'diabetes, age 40–75, LDL-C ≥ 70: moderate-intensity statin (Class I); the card keeps the PCE band (low)',
-        card({ card: 'cv-statin-suggestion', indicator: 'warning', band: 'low', suggestions: [STATIN.moderate] }),
+        card({
+          card: 'cv-statin-suggestion',
+          indicator: 'warning',
+          band: 'low',
+          suggestions: [STATIN.moderate],
+        }),
       ),
     },
   },
@@ -98,12 +160,19 @@ export const CV: PatientSpec[] = [
     title: '62-year-old man on atorvastatin 40 mg and lisinopril: PCE 15 % on treated lipids',
     covers: ['already on a statin (MedicationRequest): no risk card'],
     chart: (c) => {
-      workup(c, { sbp: 138, lipids: { tc: 215, hdl: 44, ldl: 120 }, heightCm: 174, weightKg: 85, creatinine: 1.0 });
+      workup(c, {
+        sbp: 138,
+        lipids: { tc: 215, hdl: 44, ldl: 120 },
+        heightCm: 174,
+        weightKg: 85,
+        creatinine: 1.0,
+      });
       takes(c, 'atorvastatin40');
       takes(c, 'lisinopril20');
     },
     noCard: {
-      'augur-cardiovascular-risk': 'on a statin: the decision the PCE informs is made (cards/cardiovascular.json pce.showWhenOnStatin)',
+      'augur-cardiovascular-risk':
+        'on a statin: the decision the PCE informs is made (cards/cardiovascular.json pce.showWhenOnStatin)',
     },
   },
   {
@@ -111,7 +180,13 @@ export const CV: PatientSpec[] = [
     title: '77-year-old man on lisinopril, SBP 145: PCE 39.8 % (high), above the statin rules’ 75',
     covers: ['PCE high band above 75: info card without a statin draft'],
     chart: (c) => {
-      workup(c, { sbp: 145, lipids: { tc: 220, hdl: 45, ldl: 140 }, heightCm: 172, weightKg: 80, creatinine: 1.1 });
+      workup(c, {
+        sbp: 145,
+        lipids: { tc: 220, hdl: 45, ldl: 140 },
+        heightCm: 172,
+        weightKg: 80,
+        creatinine: 1.1,
+      });
       takes(c, 'lisinopril20');
     },
     expect: {
@@ -140,7 +215,14 @@ export const CV: PatientSpec[] = [
     title: '60-year-old man (as cv-intermediate) whose lipids are 500 days old',
     covers: ['stale lipids (> 1 year): risk card without the draft + lipid-panel card'],
     chart: (c) => {
-      workup(c, { sbp: 140, dbp: 86, lipids: { tc: 210, hdl: 45, ldl: 130, daysAgo: 500 }, heightCm: 176, weightKg: 88, creatinine: 1.0 });
+      workup(c, {
+        sbp: 140,
+        dbp: 86,
+        lipids: { tc: 210, hdl: 45, ldl: 130, daysAgo: 500 },
+        heightCm: 176,
+        weightKg: 88,
+        creatinine: 1.0,
+      });
       takes(c, 'lisinopril20', 900);
     },
     expect: {
@@ -152,11 +234,23 @@ export const CV: PatientSpec[] = [
     },
   },
   {
-    patient: { id: 'augur-cv-lipids-expired', name: ['Ernest', 'Longago'], gender: 'male', age: 59, ...white },
+    patient: {
+      id: 'augur-cv-lipids-expired',
+      name: ['Ernest', 'Longago'],
+      gender: 'male',
+      age: 59,
+      ...white,
+    },
     title: '59-year-old man whose only lipid panel is 2,000 days old (outside the 5-year lookback)',
     covers: ['lipids older than the lookback count as missing'],
     chart: (c) => {
-      workup(c, { sbp: 132, lipids: { tc: 220, hdl: 44, ldl: 140, daysAgo: 2000 }, heightCm: 179, weightKg: 90, creatinine: 1.0 });
+      workup(c, {
+        sbp: 132,
+        lipids: { tc: 220, hdl: 44, ldl: 140, daysAgo: 2000 },
+        heightCm: 179,
+        weightKg: 90,
+        creatinine: 1.0,
+      });
     },
     expect: {
       'augur-cardiovascular-risk': cards(
@@ -180,26 +274,58 @@ export const CV: PatientSpec[] = [
     },
   },
   {
-    patient: { id: 'augur-cv-bp-stale', name: ['Beatrice', 'Waters'], gender: 'female', age: 58, race: ['black'] },
-    title: '58-year-old Black woman on lisinopril whose latest BP (146) is 250 days old: PCE 10.7 % (AA equations)',
+    patient: {
+      id: 'augur-cv-bp-stale',
+      name: ['Beatrice', 'Waters'],
+      gender: 'female',
+      age: 58,
+      race: ['black'],
+    },
+    title:
+      '58-year-old Black woman on lisinopril whose latest BP (146) is 250 days old: PCE 10.7 % (AA equations)',
     covers: ['stale BP (> 180 days) is used and flagged', 'African-American PCE equations'],
     chart: (c) => {
-      workup(c, { sbp: 146, bpDaysAgo: 250, lipids: { tc: 220, hdl: 48, ldl: 140 }, heightCm: 167, weightKg: 81, creatinine: 0.9 });
+      workup(c, {
+        sbp: 146,
+        bpDaysAgo: 250,
+        lipids: { tc: 220, hdl: 48, ldl: 140 },
+        heightCm: 167,
+        weightKg: 81,
+        creatinine: 0.9,
+      });
       takes(c, 'lisinopril20', 700);
     },
     expect: {
       'augur-cardiovascular-risk': cards(
         'a stale BP is flagged but still used; intermediate band with the moderate-intensity draft',
-        card({ card: 'cv-statin-suggestion', indicator: 'warning', band: 'intermediate', suggestions: [STATIN.moderate] }),
+        card({
+          card: 'cv-statin-suggestion',
+          indicator: 'warning',
+          band: 'intermediate',
+          suggestions: [STATIN.moderate],
+        }),
       ),
     },
   },
   {
-    patient: { id: 'augur-cv-smoking-unreadable', name: ['Samuel', 'Ashby'], gender: 'male', age: 57, ...white },
+    patient: {
+      id: 'augur-cv-smoking-unreadable',
+      name: ['Samuel', 'Ashby'],
+      gender: 'male',
+      age: 57,
+      ...white,
+    },
     title: '57-year-old man whose smoking status is coded "consumption unknown" (an answer Augur cannot map)',
     covers: ['unreadable coded input (smoking status): PCE not estimated, no card'],
     chart: (c) => {
-      workup(c, { sbp: 134, smoking: 'unknown', lipids: { tc: 205, hdl: 47, ldl: 128 }, heightCm: 175, weightKg: 82, creatinine: 1.0 });
+      workup(c, {
+        sbp: 134,
+        smoking: 'unknown',
+        lipids: { tc: 205, hdl: 47, ldl: 128 },
+        heightCm: 175,
+        weightKg: 82,
+        creatinine: 1.0,
+      });
     },
     noCard: {
       'augur-cardiovascular-risk':
@@ -211,29 +337,54 @@ export const CV: PatientSpec[] = [
     title: '82-year-old woman with hypertension',
     covers: ['out of population by age (above 79)'],
     chart: (c) => {
-      workup(c, { sbp: 150, lipids: { tc: 230, hdl: 55, ldl: 140 }, heightCm: 158, weightKg: 60, creatinine: 1.0 });
+      workup(c, {
+        sbp: 150,
+        lipids: { tc: 230, hdl: 55, ldl: 140 },
+        heightCm: 158,
+        weightKg: 60,
+        creatinine: 1.0,
+      });
       problem(c, 'hypertension', 5000);
       takes(c, 'amlodipine5', 3000);
     },
-    noCard: { 'augur-cardiovascular-risk': 'age 82: outside the PCE (40–79) and PREVENT (30–79) populations' },
+    noCard: {
+      'augur-cardiovascular-risk': 'age 82: outside the PCE (40–79) and PREVENT (30–79) populations',
+    },
   },
   {
     patient: { id: 'augur-cv-too-young', name: ['Tyler', 'Young'], gender: 'male', age: 25, ...white },
     title: '25-year-old man with ordinary lipids',
     covers: ['out of population by age (below 30)'],
     chart: (c) => {
-      workup(c, { sbp: 118, lipids: { tc: 190, hdl: 50, ldl: 120 }, heightCm: 183, weightKg: 78, creatinine: 0.9 });
+      workup(c, {
+        sbp: 118,
+        lipids: { tc: 190, hdl: 50, ldl: 120 },
+        heightCm: 183,
+        weightKg: 78,
+        creatinine: 0.9,
+      });
     },
-    noCard: { 'augur-cardiovascular-risk': 'age 25: outside the PCE (40–79) and PREVENT (30–79) populations' },
+    noCard: {
+      'augur-cardiovascular-risk': 'age 25: outside the PCE (40–79) and PREVENT (30–79) populations',
+    },
   },
   {
     patient: { id: 'augur-cv-known-ascvd', name: ['Martin', 'Hart'], gender: 'male', age: 60, ...white },
     title: '60-year-old man with an old myocardial infarction (ICD-10-CM I25.2 only)',
     covers: ['out of population: known ASCVD (secondary prevention)', 'Condition coded only in ICD-10-CM'],
     chart: (c) => {
-      workup(c, { sbp: 140, lipids: { tc: 210, hdl: 45, ldl: 130 }, heightCm: 176, weightKg: 88, creatinine: 1.0 });
+      workup(c, {
+        sbp: 140,
+        lipids: { tc: 210, hdl: 45, ldl: 130 },
+        heightCm: 176,
+        weightKg: 88,
+        creatinine: 1.0,
+      });
       problem(c, 'oldMi', 2000, 'icd10');
     },
-    noCard: { 'augur-cardiovascular-risk': 'known ASCVD (old MI): secondary prevention, outside the primary-prevention models' },
+    noCard: {
+      'augur-cardiovascular-risk':
+        'known ASCVD (old MI): secondary prevention, outside the primary-prevention models',
+    },
   },
 ];

@@ -10,11 +10,17 @@ export const EXAMPLE_ID = 'augur-example';
 
 export const EXAMPLE: PatientSpec = {
   patient: { id: EXAMPLE_ID, name: ['Ernest', 'Example'], gender: 'male', age: 68, race: ['white'] },
-  title: '68-year-old man with AF, hypertension, type 2 diabetes and CKD G3b, four years of data, on no statin or anticoagulant',
-  covers: ['every risk service at once (examples/requests/)', 'statin rule diabetes-high-risk (diabetes and PCE ≥ 20 %)', 'a long history: the latest result in each window counts'],
+  title:
+    '68-year-old man with AF, hypertension, type 2 diabetes and CKD G3b, four years of data, on no statin or anticoagulant',
+  covers: [
+    'every risk service at once (examples/requests/)',
+    'statin rule diabetes-high-risk (diabetes and PCE ≥ 20 %)',
+    'a long history: the latest result in each window counts',
+  ],
   chart: (c) => {
     for (let i = 47; i >= 0; i--) c.bp(128 + (i % 7) * 4, 78 + (i % 5) * 2, 30 * i + 3);
-    for (let i = 3; i >= 0; i--) c.lipids({ tc: 212 - i * 3, hdl: 41 + i, ldl: 138 - i * 2, daysAgo: 365 * i + 20 });
+    for (let i = 3; i >= 0; i--)
+      c.lipids({ tc: 212 - i * 3, hdl: 41 + i, ldl: 138 - i * 2, daysAgo: 365 * i + 20 });
     for (let i = 7; i >= 0; i--) {
       c.lab('2160-0', Number((1.7 + i * 0.03).toFixed(2)), 'mg/dL', 180 * i + 10);
       c.lab('98979-8', 41 + i, 'mL/min/{1.73_m2}', 180 * i + 10);
@@ -42,7 +48,12 @@ export const EXAMPLE: PatientSpec = {
     ),
     'augur-atrial-fibrillation': cards(
       'CHA₂DS₂-VASc 3 (age 65–74, hypertension, diabetes): recommended; only creatinine ≥ 1.5 met → 5 mg',
-      card({ card: 'af-anticoagulation', indicator: 'warning', band: 'recommended', suggestions: [APIXABAN.standard] }),
+      card({
+        card: 'af-anticoagulation',
+        indicator: 'warning',
+        band: 'recommended',
+        suggestions: [APIXABAN.standard],
+      }),
     ),
     'augur-kidney-risk': cards(
       'eGFR 41, urine ACR 180: KFRE 5-yr 5.4 % > 5 %: refer to nephrology',

@@ -12,7 +12,12 @@ import { onStatin, onStatinNoCard, problem, REFERRAL, takes, URINE_ACR, workup }
 const white = { race: ['white' as const] };
 
 /** CKD follow-up labs: eGFR (CKD-EPI 2021, reported) and urine ACR. */
-function kidneyLabs(c: Chart, egfr: number, acr: number | null, o: { egfrDaysAgo?: number; acrDaysAgo?: number } = {}): void {
+function kidneyLabs(
+  c: Chart,
+  egfr: number,
+  acr: number | null,
+  o: { egfrDaysAgo?: number; acrDaysAgo?: number } = {},
+): void {
   c.lab('98979-8', egfr, 'mL/min/{1.73_m2}', o.egfrDaysAgo ?? 30);
   if (acr !== null) c.lab('9318-7', acr, 'mg/g', o.acrDaysAgo ?? 30);
 }
@@ -43,7 +48,13 @@ export const KIDNEY: PatientSpec[] = [
     },
   },
   {
-    patient: { id: 'augur-kfre-multidisciplinary', name: ['Monica', 'Duran'], gender: 'male', age: 65, ...white },
+    patient: {
+      id: 'augur-kfre-multidisciplinary',
+      name: ['Monica', 'Duran'],
+      gender: 'male',
+      age: 65,
+      ...white,
+    },
     title: '65-year-old man with CKD G4, eGFR 28, urine ACR 600 mg/g: KFRE 2-yr 12.9 %',
     covers: ['KFRE tier multidisciplinary (2-yr > 10 %): warning'],
     chart: (c) => {
@@ -52,7 +63,11 @@ export const KIDNEY: PatientSpec[] = [
     },
     expect: {
       'augur-cardiovascular-risk': onStatinNoCard,
-      'augur-kidney-risk': risk('2-year risk 12.9 % > 10 % (KDIGO 2024): multidisciplinary care', 'multidisciplinary', 'warning'),
+      'augur-kidney-risk': risk(
+        '2-year risk 12.9 % > 10 % (KDIGO 2024): multidisciplinary care',
+        'multidisciplinary',
+        'warning',
+      ),
     },
   },
   {
@@ -65,7 +80,11 @@ export const KIDNEY: PatientSpec[] = [
     },
     expect: {
       'augur-cardiovascular-risk': onStatinNoCard,
-      'augur-kidney-risk': risk('2-year risk 55 % > 40 %: plan kidney replacement therapy', 'krt-planning', 'warning'),
+      'augur-kidney-risk': risk(
+        '2-year risk 55 % > 40 %: plan kidney replacement therapy',
+        'krt-planning',
+        'warning',
+      ),
     },
   },
   {
@@ -108,13 +127,18 @@ export const KIDNEY: PatientSpec[] = [
         status: 'active',
         intent: 'order',
         category: [{ coding: [{ system: SYSTEM.snomed, code: '3457005', display: 'Patient referral' }] }],
-        code: { coding: [{ system: SYSTEM.snomed, code: '306125004', display: 'Referral to nephrology service' }] },
+        code: {
+          coding: [{ system: SYSTEM.snomed, code: '306125004', display: 'Referral to nephrology service' }],
+        },
         subject: c.subject,
         authoredOn: c.clock.ago(10),
       });
     },
     expect: { 'augur-cardiovascular-risk': onStatinNoCard },
-    noCard: { 'augur-kidney-risk': 'referral tier with an active nephrology referral: silent (cards/kidney.json whenReferred)' },
+    noCard: {
+      'augur-kidney-risk':
+        'referral tier with an active nephrology referral: silent (cards/kidney.json whenReferred)',
+    },
   },
   {
     patient: { id: 'augur-kfre-acr-stale', name: ['Stanley', 'Kidd'], gender: 'male', age: 66, ...white },
@@ -126,11 +150,22 @@ export const KIDNEY: PatientSpec[] = [
     },
     expect: {
       'augur-cardiovascular-risk': onStatinNoCard,
-      'augur-kidney-risk': risk('5-year risk 14.9 % > 5 %; the ACR is stale, so a repeat is suggested too', 'referral', 'info', [URINE_ACR]),
+      'augur-kidney-risk': risk(
+        '5-year risk 14.9 % > 5 %; the ACR is stale, so a repeat is suggested too',
+        'referral',
+        'info',
+        [URINE_ACR],
+      ),
     },
   },
   {
-    patient: { id: 'augur-kfre-creatinine-umol', name: ['Ulrich', 'Moll'], gender: 'male', age: 72, ...white },
+    patient: {
+      id: 'augur-kfre-creatinine-umol',
+      name: ['Ulrich', 'Moll'],
+      gender: 'male',
+      age: 72,
+      ...white,
+    },
     title: '72-year-old man with CKD G3b: creatinine only in µmol/L (170), no reported eGFR, ACR 300',
     covers: ['eGFR derived (CKD-EPI 2021) from a creatinine in µmol/L'],
     chart: (c) => {
@@ -140,7 +175,11 @@ export const KIDNEY: PatientSpec[] = [
     },
     expect: {
       'augur-cardiovascular-risk': onStatinNoCard,
-      'augur-kidney-risk': risk('creatinine 170 µmol/L = 1.92 mg/dL → eGFR 36 (CKD-EPI 2021); 5-yr risk > 5 %', 'referral', 'info'),
+      'augur-kidney-risk': risk(
+        'creatinine 170 µmol/L = 1.92 mg/dL → eGFR 36 (CKD-EPI 2021); 5-yr risk > 5 %',
+        'referral',
+        'info',
+      ),
     },
   },
   {
@@ -165,7 +204,9 @@ export const KIDNEY: PatientSpec[] = [
       kidneyLabs(c, 38, 300, { egfrDaysAgo: 400 });
     },
     expect: { 'augur-cardiovascular-risk': onStatinNoCard },
-    noCard: { 'augur-kidney-risk': 'no eGFR or creatinine in a year: KFRE and the CKD stage are unknown; no card' },
+    noCard: {
+      'augur-kidney-risk': 'no eGFR or creatinine in a year: KFRE and the CKD stage are unknown; no card',
+    },
   },
   {
     patient: { id: 'augur-kfre-not-coded', name: ['Irene', 'Uncoded'], gender: 'female', age: 69, ...white },
