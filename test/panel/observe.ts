@@ -85,7 +85,7 @@ export async function observe(store: Store, cards: readonly Card[], now: Date): 
   return seen;
 }
 
-type Comparable = Pick<ExpectedCard, 'card' | 'indicator' | 'band' | 'finding'>;
+type Comparable = Pick<ExpectedCard, 'card' | 'band' | 'finding'> & { indicator: string };
 const order = (a: Comparable, b: Comparable): number =>
   `${a.card}|${a.finding ?? ''}`.localeCompare(`${b.card}|${b.finding ?? ''}`);
 
