@@ -143,7 +143,13 @@ async function sendTransaction(
   if (status === 404 || status === 405 || status === 501 || outcomeCodes(body).includes('not-supported'))
     return `POST ${t.base} answered ${String(status)}: ${outcomeText(body)}`;
   if (status >= 400) {
-    // Which resource? The per-resource PUTs name it (and are as idempotent as the transaction).
+    const ref = entryNamed(bundle, body);
+    if (ref !== undefined)
+      throw new PanelLoadError(
+        `${file.file}: ${ref} is invalid for this server (${String(status)} ${outcomeText(body)})`,
+        { file: file.file, resource: ref },
+      );
+    // The server did not say which entry: the per-resource PUTs name it (as idempotent as the transaction).
     await putEach(t, file, bundle);
     throw new PanelLoadError(
       `${file.file}: the transaction failed (${String(status)} ${outcomeText(body)}) although each resource loads alone`,
@@ -161,6 +167,12 @@ async function sendTransaction(
     }
   });
   return undefined;
+}
+
+/** The entry an OperationOutcome points at (`Bundle.entry[3]…` in an expression or the diagnostics). */
+function entryNamed(bundle: Bundle<FhirResource>, body: unknown): string | undefined {
+  const m = /entry\[(\d+)\]/.exec(JSON.stringify(body ?? ''));
+  return m === null ? undefined : resourceRef(bundle, Number(m[1]));
 }
 
 const resourceRef = (bundle: Bundle<FhirResource>, i: number): string => {

@@ -141,6 +141,31 @@ describe('test FHIR server (Medplum in-memory)', () => {
     expect(refs.some((r) => /^Patient\/[0-9a-f-]{36}$/.test(r))).toBe(true);
   });
 
+  it('refuses a transaction with an invalid entry, naming it, and stores none of it', async () => {
+    const res = await fetch(fhir.baseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          {
+            resource: { resourceType: 'Patient', id: 'tx-ok' },
+            request: { method: 'PUT', url: 'Patient/tx-ok' },
+          },
+          {
+            resource: { resourceType: 'Patient', id: 'tx-bad', birthDate: 'not-a-date' },
+            request: { method: 'PUT', url: 'Patient/tx-bad' },
+          },
+        ],
+      }),
+    });
+    expect(res.status).toBe(400);
+    const oo = (await res.json()) as OperationOutcome;
+    expect(oo.issue[0]?.diagnostics).toMatch(/^Bundle\.entry\[1\]\.resource \(Patient\/tx-bad\): /);
+    expect((await fetch(`${fhir.baseUrl}/Patient/tx-ok`)).status).toBe(404);
+  });
+
   it('indexes shared search parameters per type (the performance fix)', async () => {
     const { core } = await loadMedplum();
     expect(core.getSearchParameter('Observation', 'patient')?.expression).toBe(

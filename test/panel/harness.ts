@@ -30,6 +30,7 @@ export type Mode = 'prefetch' | 'fetch';
 export interface PanelWorld {
   fhir: FhirServer;
   t: ServiceApp;
+  /** The clock stored results are read back at. */
   now: Date;
   templates: Map<string, Record<string, string>>;
   /** Filled prefetch by templates + patient: the PGx order services share theirs across drafts. */
@@ -37,23 +38,29 @@ export interface PanelWorld {
   close(): Promise<void>;
 }
 
-/** `asOf` (default: the index's) is the day the panel is loaded as and Augur's clock (12:00 UTC). */
-export async function startPanelWorld(
-  index: PanelIndex,
-  asOf = index.asOf,
-  patients?: string[],
-): Promise<PanelWorld> {
-  const now = new Date(`${asOf}T12:00:00Z`);
+export interface WorldOptions {
+  /**
+   * `as-of` (default): the panel loaded as written and Augur's clock at its as-of date, 12:00 UTC —
+   * deterministic. `today`: the panel made current by `loadPanel` and Augur on the real clock, as a
+   * tester's FHIR server holds it.
+   */
+  clock?: 'as-of' | 'today';
+  patients?: string[];
+}
+
+export async function startPanelWorld(index: PanelIndex, o: WorldOptions = {}): Promise<PanelWorld> {
+  const real = o.clock === 'today';
+  const now = real ? new Date() : new Date(`${index.asOf}T12:00:00Z`);
   const fhir = await startFhirServer({ requireToken: TOKEN });
   await loadPanel({
     fhir: fhir.baseUrl,
     token: TOKEN,
     dir: PANEL_DIR,
     asOf: now,
-    ...(patients === undefined ? {} : { patients }),
+    ...(o.patients === undefined ? {} : { patients: o.patients }),
   });
   const t = await startServiceApp((deps) => clinicalServices(deps), {
-    now: () => now,
+    now: () => (real ? new Date() : now),
     client: { fhirServers: [fhir.baseUrl] },
   });
   const res = await request(t.app)

@@ -22,10 +22,16 @@ export function conditionResource(chart: Chart, o: ConditionOptions): Condition 
   ];
   const text = o.snomed?.[1] ?? o.icd10?.[1];
   if (text === undefined) throw new Error(`${chart.id}: a condition needs a SNOMED or ICD-10-CM code`);
+  // R4 con-5: an entered-in-error Condition carries no clinical status.
+  const enteredInError = o.verificationStatus === 'entered-in-error';
   return {
     resourceType: 'Condition',
     id: chart.nextId('cond', o.id),
-    clinicalStatus: { coding: [{ system: SYSTEM.condClinical, code: o.clinicalStatus ?? 'active' }] },
+    ...(enteredInError
+      ? {}
+      : {
+          clinicalStatus: { coding: [{ system: SYSTEM.condClinical, code: o.clinicalStatus ?? 'active' }] },
+        }),
     verificationStatus: {
       coding: [{ system: SYSTEM.condVerification, code: o.verificationStatus ?? 'confirmed' }],
     },

@@ -65,6 +65,13 @@ export async function handle(ctx: HandlerContext, req: IncomingMessage, res: Ser
       return;
     }
   }
+  if (method === 'POST' && relative === '') {
+    const invalid = invalidTransactionEntry(ctx, body);
+    if (invalid !== undefined) {
+      send(res, 400, invalid);
+      return;
+    }
+  }
   await route(ctx, method, relative, body, req.headers, res);
 }
 
@@ -91,6 +98,33 @@ async function route(
   if (out.meta?.versionId !== undefined) extra.ETag = `W/"${out.meta.versionId}"`;
   if (status === 201 && out.id !== undefined) extra.Location = `${ctx.baseUrl}/${out.resourceType}/${out.id}`;
   send(res, status, out, 'application/fhir+json', extra);
+}
+
+/**
+ * A transaction is all or nothing, so each entry's resource is validated like a direct write before
+ * any is stored (Medplum's router does not); the first invalid entry is named in the OperationOutcome.
+ */
+function invalidTransactionEntry(ctx: HandlerContext, body: unknown): OperationOutcome | undefined {
+  const bundle = body as Bundle | undefined;
+  if (bundle?.resourceType !== 'Bundle' || bundle.type !== 'transaction') return undefined;
+  for (const [i, entry] of (bundle.entry ?? []).entries()) {
+    if (entry.resource === undefined) continue;
+    const oo = validateOutcome(ctx.medplum, entry.resource);
+    const error = oo.issue.find((x) => x.severity === 'error' || x.severity === 'fatal');
+    if (error === undefined) continue;
+    const at = `Bundle.entry[${String(i)}].resource`;
+    return {
+      resourceType: 'OperationOutcome',
+      issue: [
+        {
+          ...error,
+          diagnostics: `${at} (${entry.resource.resourceType}/${entry.resource.id ?? '?'}): ${error.diagnostics ?? error.details?.text ?? 'invalid'}`,
+          expression: [at, ...(error.expression ?? [])],
+        },
+      ],
+    };
+  }
+  return undefined;
 }
 
 function isWrite(method: string, relative: string): boolean {
