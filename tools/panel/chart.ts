@@ -44,11 +44,7 @@ export interface LabOptions {
   id?: string;
 }
 
-export const PRACTITIONER_ID = 'augur-panel-clinician';
-export const PRACTITIONER: Reference = {
-  reference: `Practitioner/${PRACTITIONER_ID}`,
-  display: 'Dr. Panel Clinician',
-};
+export { PRACTITIONER, PRACTITIONER_ID } from './codes.js';
 
 export class Chart {
   readonly id: string;

@@ -2,7 +2,14 @@
  * Code systems and the displays of the codes the panel uses (LOINC, SNOMED CT, ICD-10-CM, RxNorm,
  * CDC race and ethnicity). Displays are what a chart shows; Augur matches on system + code only.
  */
-import type { Coding } from 'fhir/r4.js';
+import type { Coding, Reference } from 'fhir/r4.js';
+
+/** The clinician every panel order and report names. */
+export const PRACTITIONER_ID = 'augur-panel-clinician';
+export const PRACTITIONER: Reference = {
+  reference: `Practitioner/${PRACTITIONER_ID}`,
+  display: 'Dr. Panel Clinician',
+};
 
 export const SYSTEM = {
   loinc: 'http://loinc.org',

@@ -4,8 +4,8 @@
  * drug is a separate Medication resource it references.
  */
 import type { FhirResource, Medication, MedicationRequest, MedicationStatement } from 'fhir/r4.js';
-import { PRACTITIONER, type Chart } from './chart.js';
-import { SYSTEM } from './codes.js';
+import type { Chart } from './chart.js';
+import { PRACTITIONER, SYSTEM } from './codes.js';
 
 export interface MedicationOptions {
   rxnorm: string;
