@@ -1,5 +1,5 @@
 /**
- * The example patient behind examples/requests/ (npm run examples) and the README's curl session: a
+ * The bench patient as a panel patient (examples/requests/ is still written from bench/patient.ts): a
  * 68-year-old man with atrial fibrillation, hypertension, type 2 diabetes and CKD G3b, four years of
  * data (≈ 90 Observations) — every risk service has work to do. Same values as bench/patient.ts.
  */
