@@ -62,6 +62,9 @@ export async function startPanelWorld(index: PanelIndex, o: WorldOptions = {}): 
   const t = await startServiceApp((deps) => clinicalServices(deps), {
     now: () => (real ? new Date() : now),
     client: { fhirServers: [fhir.baseUrl] },
+    // The suite sends every patient through every service twice: well over the default 600 calls a minute
+    // per issuer on a fast machine (a CI run was throttled, 429). Throttling has its own tests.
+    file: { limits: { perIssuerPerMinute: 100_000 } },
   });
   const res = await request(t.app)
     .get('/cds-services')
