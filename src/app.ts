@@ -41,11 +41,17 @@ export interface AppDeps {
 export function createApp(config: Config, deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', config.trustProxy.length === 0 ? false : config.trustProxy);
   app.set('query parser', 'simple');
   const now = deps.now ?? (() => new Date());
 
   app.use(securityHeaders);
+  // While draining, every answer closes its connection, so keep-alive clients and balancers reconnect
+  // elsewhere instead of racing the listener's close.
+  app.use((_req, res, next) => {
+    if (deps.readiness.draining) res.setHeader('Connection', 'close');
+    next();
+  });
   app.use(requestContext(deps.log));
   app.use(cors(config.cors));
   // A known path with the wrong method is 405 before any body parsing or authentication.

@@ -52,6 +52,27 @@ function announce(config: Config, log: Logger): void {
   }
 }
 
+/**
+ * Without an `error` listener ioredis prints every failed reconnect to stderr, unstructured. Say once,
+ * in the log, that Redis is gone and what that means, and once that it is back.
+ */
+function watchRedis(redis: Redis, log: Logger): void {
+  let down = false;
+  redis.on('error', (err: unknown) => {
+    if (down) return;
+    down = true;
+    log.error(
+      { reason: 'redis unavailable', errorType: err instanceof Error ? err.name : typeof err },
+      'Redis unavailable: JWTs are refused (replay cache fails closed) and calls throttled until it is back',
+    );
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log.info({ reason: 'redis available' }, 'Redis connection restored');
+  });
+}
+
 async function main(): Promise<void> {
   let config = loadConfig();
   const log = createLogger({ level: config.env.LOG_LEVEL });
@@ -62,12 +83,16 @@ async function main(): Promise<void> {
     await openStore({
       dataDir: config.env.AUGUR_DATA_DIR,
       ...(config.env.DATABASE_URL === undefined ? {} : { databaseUrl: config.env.DATABASE_URL }),
+      onMigrated: (versions) => {
+        log.info({ versions }, 'database schema migrated');
+      },
     }),
   );
   const redis =
     config.env.REDIS_URL === undefined
       ? undefined
       : new Redis(config.env.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 });
+  if (redis !== undefined) watchRedis(redis, log);
   const replayCache = redis === undefined ? new MemoryReplayCache() : new RedisReplayCache(redis);
   const limiter = redis === undefined ? new MemoryRateLimiter() : new RedisRateLimiter(redis);
   const verifier = createAuthenticator({ clients: config.clients, limits: config.limits, replayCache, log });
@@ -136,8 +161,13 @@ async function main(): Promise<void> {
     const timer = setTimeout(() => {
       log.error({ reason: 'grace period elapsed' }, 'forced exit');
       process.exit(1);
-    }, config.limits.shutdownGraceMs);
+    }, config.limits.drainDelayMs + config.limits.shutdownGraceMs);
     timer.unref();
+    setTimeout(() => {
+      closeServer(signal);
+    }, config.limits.drainDelayMs);
+  };
+  const closeServer = (signal: string): void => {
     server.close(() => {
       void (async () => {
         await authenticator.close();

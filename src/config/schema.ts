@@ -4,6 +4,7 @@
  * `AUGUR_CONFIG` (JSON or YAML). See the README's "Configuration" section.
  */
 import { z } from 'zod';
+import { isIP } from 'node:net';
 
 /** Asymmetric JWS algorithms only: `none` and every HMAC algorithm are refused by construction. */
 export const JwsAlgorithm = z.enum([
@@ -78,6 +79,12 @@ export const LimitsSchema = z
     /** POST /api/models/{id}/evaluate calls per client IP per minute (the side app's what-if uses it). */
     evaluatePerIpPerMinute: z.number().int().positive().default(600),
     shutdownGraceMs: z.number().int().positive().default(10_000),
+    /**
+     * On SIGTERM, how long to keep serving (with /readyz already 503 and every answer `Connection: close`)
+     * before closing the listener, so a load balancer's health check takes the replica out of its pool
+     * first. Behind a balancer set it above the check's fall × interval (deploy/haproxy.cfg: 2 × 1 s → 3000).
+     */
+    drainDelayMs: z.number().int().nonnegative().default(0),
     maxTokenLifetimeSeconds: z.number().int().positive().default(3600),
     clockSkewSeconds: z.number().int().nonnegative().default(60),
   })
@@ -208,6 +215,19 @@ export const FileConfigSchema = z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .default({ 'kfre-region': 'north_america' }),
     limits: LimitsSchema.default(LimitsSchema.parse({})),
+    /**
+     * The load balancers in front of Augur (addresses or CIDRs, Express `trust proxy` syntax): from these
+     * peers the client address is taken from `X-Forwarded-For`, so per-IP limits (unauthenticated
+     * failures, result reads, what-if) count each client, not the balancer. Empty (default): no proxy
+     * is trusted and the peer address is the client. Never list addresses clients can reach directly.
+     */
+    trustProxy: z
+      .array(
+        z.string().refine(isProxyAddress, {
+          error: 'must be an IP address, a CIDR (10.0.0.0/8) or loopback / linklocal / uniquelocal',
+        }),
+      )
+      .default([]),
   })
   .strict();
 /** The file as written (publicBaseUrl optional, a string or a list). */
@@ -217,6 +237,17 @@ export type FileConfigInput = z.infer<typeof FileConfigSchema>;
 export interface FileConfig extends Omit<FileConfigInput, 'publicBaseUrl'> {
   publicBaseUrl: string;
   publicBaseUrls: readonly string[];
+}
+
+/** Express `trust proxy` entries: an address, a CIDR, or one of proxy-addr's named ranges. */
+function isProxyAddress(v: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(v)) return true;
+  const [addr = '', bits, ...rest] = v.split('/');
+  const family = isIP(addr);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
 }
 
 const port = z.coerce.number().int().min(0).max(65535);

@@ -20,6 +20,11 @@ export class Readiness {
     this.#draining = true;
   }
 
+  /** True from the first shutdown signal. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
   get ready(): boolean {
     return this.#ready && !this.#draining;
   }

@@ -12,6 +12,11 @@ export interface OpenStoreOptions {
   dataDir: string;
   /** When set, PostgreSQL at this URL is used instead of the embedded database. */
   databaseUrl?: string | undefined;
+  /**
+   * Told which migrations this process applied (not called when the schema was already current). With
+   * several replicas starting on one empty database, exactly one of them applies each version.
+   */
+  onMigrated?: (versions: number[]) => void;
 }
 
 /**
@@ -24,7 +29,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       ? await openPgliteStore(join(options.dataDir, 'pglite'))
       : await openPostgresStore(options.databaseUrl);
   try {
-    await store.migrate();
+    const applied = await store.migrate();
+    if (applied.length > 0) options.onMigrated?.(applied);
   } catch (err) {
     await store.close();
     throw err;

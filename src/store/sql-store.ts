@@ -230,9 +230,7 @@ export function createSqlStore(db: SqlDb): Store {
   // The hot path's writes (cards shown with their results, audit) are group-committed across calls.
   const group = groupCommitter(db);
   return {
-    migrate: async () => {
-      await migrate(db);
-    },
+    migrate: () => migrate(db),
     recordFeedback: async (record) => ({ inserted: await insertFeedback(db, record) }),
     recordCardsShown: async (records, results = []) => {
       if (records.length === 0 && results.length === 0) return;

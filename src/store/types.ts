@@ -136,8 +136,8 @@ export interface AuditQuery {
 }
 
 export interface Store {
-  /** Creates the schema or brings it up to date. Idempotent. */
-  migrate(): Promise<void>;
+  /** Creates the schema or brings it up to date. Idempotent. Returns the versions this call applied. */
+  migrate(): Promise<number[]>;
   /** Stores feedback once: the same card feedback sent twice is one row. Returns whether it was new. */
   recordFeedback(record: FeedbackRecord): Promise<{ inserted: boolean }>;
   /**

@@ -1,4 +1,7 @@
 import request from 'supertest';
+import { once } from 'node:events';
+import { Agent, createServer, get } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 
@@ -112,6 +115,32 @@ describe('health and readiness', () => {
     t.readiness.drain();
     const res = await request(t.app).get('/readyz').expect(503);
     expect((res.body as { resourceType: string }).resourceType).toBe('OperationOutcome');
+  });
+
+  it('while draining, every answer closes its connection (keep-alive clients reconnect elsewhere)', async () => {
+    const fresh = await startTestApp();
+    const server = createServer(fresh.app).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const agent = new Agent({ keepAlive: true });
+    const connectionHeader = (): Promise<string | undefined> =>
+      new Promise((resolve, reject) => {
+        get({ host: '127.0.0.1', port, path: '/healthz', agent }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            resolve(res.headers.connection);
+          });
+        }).on('error', reject);
+      });
+    try {
+      expect(await connectionHeader()).toBe('keep-alive');
+      fresh.readiness.drain();
+      expect(await connectionHeader()).toBe('close');
+    } finally {
+      agent.destroy();
+      server.close();
+      await fresh.close();
+    }
   });
 });
 
