@@ -3,7 +3,9 @@
  * (readiness 503 until done) → on SIGTERM/SIGINT: readiness 503 at once, finish in-flight requests,
  * close everything, exit 0 (or 1 if the grace period runs out).
  */
+import cluster from 'node:cluster';
 import { createServer } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
@@ -25,6 +27,8 @@ import { metricsRouter } from './monitoring/routes.js';
 import { interventionsRouter, loadCpicIntervention } from './transparency/interventions.js';
 import { timedStore } from './monitoring/store-timing.js';
 import type { Logger } from 'pino';
+import { runPrimary } from './cluster/primary.js';
+import { planWorkers, type WorkerPlan } from './cluster/workers.js';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -75,8 +79,24 @@ function watchRedis(redis: Redis, log: Logger): void {
 
 async function main(): Promise<void> {
   let config = loadConfig();
-  const log = createLogger({ level: config.env.LOG_LEVEL });
-  announce(config, log);
+  const rootLog = createLogger({ level: config.env.LOG_LEVEL });
+  let plan: WorkerPlan;
+  try {
+    plan = planWorkers(config.env, availableParallelism());
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+  if (cluster.isPrimary && plan.count > 1) {
+    announce(config, rootLog);
+    rootLog.info({ count: plan.count, reason: plan.reason }, 'workers');
+    runPrimary(plan.count, rootLog);
+    return;
+  }
+  const log = cluster.isWorker ? rootLog.child({ worker: cluster.worker?.id ?? 0 }) : rootLog;
+  if (cluster.isPrimary) {
+    announce(config, log);
+    log.info({ count: 1, reason: plan.reason }, 'workers');
+  }
 
   const readiness = new Readiness();
   const store = timedStore(
@@ -84,7 +104,7 @@ async function main(): Promise<void> {
       dataDir: config.env.AUGUR_DATA_DIR,
       ...(config.env.DATABASE_URL === undefined ? {} : { databaseUrl: config.env.DATABASE_URL }),
       onMigrated: (versions) => {
-        log.info({ versions }, 'database schema migrated');
+        log.info({ count: versions.length }, 'database schema migrated');
       },
     }),
   );

@@ -267,6 +267,12 @@ export const EnvSchema = z.object({
   AUGUR_ON_BROKEN_MODEL: z.enum(['refuse-to-start', 'skip']).default('refuse-to-start'),
   /** Bearer token for GET /metrics and the monitoring page; unset: both are off (404). ≥ 32 characters. */
   AUGUR_METRICS_TOKEN: z.string().min(32, 'use at least 32 random characters').optional(),
+  /**
+   * Worker processes (node:cluster) sharing the port: a number, or `auto` (one per available core).
+   * Unset: `auto` in production with DATABASE_URL and REDIS_URL, else 1. More than one needs both — the
+   * embedded store is single-process, and replay cache and rate limits must be shared (src/cluster).
+   */
+  AUGUR_WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(256)]).optional(),
 });
 export type EnvConfig = z.infer<typeof EnvSchema>;
 

@@ -29,6 +29,8 @@ export const LOG_FIELDS = new Set([
   'errorMessage',
   'setting',
   'file',
+  /** node:cluster worker id (src/cluster). */
+  'worker',
 ]);
 
 function allowlisted(obj: Record<string, unknown>): Record<string, unknown> {

@@ -9,6 +9,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import { HttpError, badRequest } from '../http/errors.js';
 import type { Store } from '../store/types.js';
+import { clusterMetricsText } from '../cluster/worker-metrics.js';
 import { metricsRegistry } from './metrics.js';
 
 function sameToken(given: string, expected: string): boolean {
@@ -65,7 +66,7 @@ export function metricsRouter(o: MonitoringOptions): Router[] {
     });
   });
   router.get('/metrics', async (_req, res) => {
-    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+    res.type(metricsRegistry.contentType).send(await clusterMetricsText());
   });
   return [router];
 }

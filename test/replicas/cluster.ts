@@ -45,7 +45,7 @@ export interface Proc {
   exited: Promise<number | null>;
 }
 
-function startProc(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Proc {
+export function startProc(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Proc {
   const child = spawn(command, args, { cwd: repoRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -161,6 +161,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       const proc = startProc(`replica-${String(i)}`, process.execPath, ['--import', 'tsx', 'src/main.ts'], {
         ...process.env,
         NODE_ENV: 'production',
+        // One process per replica here (production with PostgreSQL and Redis would fork one per core).
+        AUGUR_WORKERS: '1',
         HOST: '127.0.0.1',
         PORT: String(port),
         LOG_LEVEL: 'info',
