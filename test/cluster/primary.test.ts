@@ -43,7 +43,6 @@ async function call(token?: string): Promise<{ status: number; requestId: string
   return { status: res.status, requestId: res.headers.get('x-request-id') ?? '' };
 }
 
-
 beforeAll(async () => {
   ehr = await startEhr({ iss: 'https://workers-ehr.test' });
   await createSchema(schema);
