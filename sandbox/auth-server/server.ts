@@ -87,11 +87,12 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-function page(res: ServerResponse, status: number, body: string): void {
+/** `formAction`: where the form may lead, redirects included (CSP applies form-action to them): 'self' and the apps. */
+function page(res: ServerResponse, status: number, body: string, formAction = "'self'"): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}`,
   });
   res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Augur sandbox — sign in</title>
 <style>body{font:16px system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}button{font:inherit;padding:.4rem 1rem;margin-right:.5rem}code{background:#eee;padding:0 .2rem}</style>
@@ -105,6 +106,11 @@ export async function startAuthServer(o: AuthServerOptions): Promise<AuthServer>
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const signingKey = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: 'RS256', use: 'sig' };
 
+  // After Allow/Deny the browser is redirected to the app: its origin must be a permitted form-action.
+  const formAction = [
+    "'self'",
+    ...new Set(o.apps.flatMap((a) => a.redirectUris.map((u) => new URL(u).origin))),
+  ].join(' ');
   const http = createServer();
   await new Promise<void>((resolve) => http.listen(o.port ?? 0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${String((http.address() as AddressInfo).port)}`;
@@ -282,6 +288,7 @@ export async function startAuthServer(o: AuthServerOptions): Promise<AuthServer>
 <form method="post" action="/interaction/${html(uid)}">${chooser}
 <button type="submit" name="decision" value="allow" id="allow">Allow</button>
 <button type="submit" name="decision" value="deny" id="deny" formnovalidate>Deny</button></form>`,
+      formAction,
     );
   };
 
