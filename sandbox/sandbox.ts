@@ -116,13 +116,6 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       grantTypesSupported: ['authorization_code', 'client_credentials'],
     });
 
-    // The whole synthetic panel, dates shifted to today (loadPanel is idempotent: PUT-style ids).
-    const seedToken = await auth.ehrToken('system/*.cruds');
-    const loaded = await loadPanel({ fhir: fhir.baseUrl, token: seedToken.access_token });
-    log(
-      `FHIR server seeded: ${String(loaded.patients)} patients, ${String(loaded.resources)} resources (${loaded.mode})`,
-    );
-
     const signer = await createSigner(simOrigin, `${simOrigin}/.well-known/jwks.json`);
     const configFile = join(o.dataDir, 'augur-config.json');
     const config = {
@@ -185,7 +178,17 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
         }),
     );
     const metricsToken = randomBytes(32).toString('base64url');
-    const augur = await startAugur({
+    // Augur starts (and loads its models) while the panel is loaded into the FHIR server.
+    const seeding = (async () => {
+      // The whole synthetic panel, dates shifted to today (loadPanel is idempotent: PUT-style ids).
+      const seedToken = await authServer.ehrToken('system/*.cruds');
+      const loaded = await loadPanel({ fhir: fhir.baseUrl, token: seedToken.access_token });
+      log(
+        `FHIR server seeded: ${String(loaded.patients)} patients, ${String(loaded.resources)} resources (${loaded.mode})`,
+      );
+      return loaded;
+    })();
+    const augurStarting = startAugur({
       root: o.root,
       fromSources: o.fromSources,
       port: augurPort,
@@ -193,6 +196,14 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       dataDir: o.dataDir,
       metricsToken,
     });
+    const [loadedResult, augurResult] = await Promise.allSettled([seeding, augurStarting]);
+    if (augurResult.status === 'rejected') throw augurResult.reason;
+    const augur = augurResult.value;
+    if (loadedResult.status === 'rejected') {
+      await augur.stop();
+      throw loadedResult.reason;
+    }
+    const loaded = loadedResult.value;
     return {
       urls,
       augur,
