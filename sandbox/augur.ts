@@ -60,7 +60,7 @@ export async function startAugur(o: {
     }),
   );
 
-  const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000);
+  const deadline = Date.now() + (o.readyTimeoutMs ?? 180_000);
   let ready = false;
   const state = { gone: false };
   void exited.then(() => {
