@@ -6,10 +6,11 @@ import type { Command } from 'commander';
 import { register as config } from './config.js';
 import { register as history } from './history.js';
 import { register as patients } from './patients.js';
+import { register as sandbox } from './sandbox.js';
 
 type Register = (program: Command) => void;
 
-const COMMANDS: readonly Register[] = [config, history, patients];
+const COMMANDS: readonly Register[] = [config, history, patients, sandbox];
 
 export function registerCommands(program: Command): void {
   for (const register of COMMANDS) register(program);

@@ -1,4 +1,4 @@
-/** The HTTP side of the test FHIR server: routing, validation on writes, extras, JSON in and out. */
+/** The HTTP side of the FHIR server (tests and the sandbox): routing, validation on writes, extras, JSON in and out. */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Bundle, OperationOutcome, Resource } from 'fhir/r4.js';
 import { addSearchLinks, capabilityStatement, smartConfiguration, type SmartEndpoints } from './extras.js';
@@ -14,6 +14,8 @@ export interface HandlerContext {
   baseUrl: string;
   smart: () => SmartEndpoints;
   requireToken: string | undefined;
+  /** When set, every FHIR request needs a bearer token this accepts (the sandbox: the auth server's). */
+  verifyToken: ((token: string) => Promise<boolean>) | undefined;
   cors: boolean;
 }
 
@@ -39,6 +41,22 @@ export async function handle(ctx: HandlerContext, req: IncomingMessage, res: Ser
   if (ctx.requireToken !== undefined && req.headers.authorization !== `Bearer ${ctx.requireToken}`) {
     send(res, 401, outcome('login', 'unauthorized'));
     return;
+  }
+  if (ctx.verifyToken !== undefined) {
+    const auth = req.headers.authorization ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
+    if (token === '' || !(await ctx.verifyToken(token))) {
+      send(
+        res,
+        401,
+        outcome('login', 'a bearer token issued by the authorization server is required'),
+        undefined,
+        {
+          'WWW-Authenticate': 'Bearer',
+        },
+      );
+      return;
+    }
   }
   if (url !== BASE_PATH && !url.startsWith(`${BASE_PATH}/`) && !url.startsWith(`${BASE_PATH}?`)) {
     send(res, 404, outcome('not-found', 'not under the FHIR base'));

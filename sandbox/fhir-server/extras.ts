@@ -45,16 +45,33 @@ export function capabilityStatement(medplum: Medplum): CapabilityStatement {
 export interface SmartEndpoints {
   authorizationEndpoint: string;
   tokenEndpoint: string;
+  /** The sandbox's authorization server adds these (SMART App Launch 2.x discovery). */
+  issuer?: string;
+  jwksUri?: string;
+  introspectionEndpoint?: string;
+  scopesSupported?: string[];
+  grantTypesSupported?: string[];
 }
 
 /** SMART App Launch 2.x discovery, advertising PKCE S256 only. */
 export function smartConfiguration(e: SmartEndpoints): Record<string, unknown> {
   return {
+    ...(e.issuer === undefined ? {} : { issuer: e.issuer }),
+    ...(e.jwksUri === undefined ? {} : { jwks_uri: e.jwksUri }),
     authorization_endpoint: e.authorizationEndpoint,
     token_endpoint: e.tokenEndpoint,
-    grant_types_supported: ['authorization_code'],
+    ...(e.introspectionEndpoint === undefined ? {} : { introspection_endpoint: e.introspectionEndpoint }),
+    grant_types_supported: e.grantTypesSupported ?? ['authorization_code'],
     code_challenge_methods_supported: ['S256'],
-    scopes_supported: ['openid', 'fhirUser', 'launch', 'launch/patient', 'patient/*.rs', 'offline_access'],
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_basic'],
+    scopes_supported: e.scopesSupported ?? [
+      'openid',
+      'fhirUser',
+      'launch',
+      'launch/patient',
+      'patient/*.rs',
+      'offline_access',
+    ],
     response_types_supported: ['code'],
     capabilities: [
       'launch-ehr',
