@@ -58,6 +58,17 @@ def covariates(rows):
     return torch.tensor([[float(r[c]) for c in COLUMNS] for r in rows])
 
 
+class Selu(torch.nn.Module):
+    """SELU written with elementary ops (onnxruntime has no float64 Selu kernel), used for training and export:
+    scale * (x if x > 0 else alpha * (exp(x) - 1)), Klambauer et al. 2017 constants."""
+
+    ALPHA = 1.6732632423543772848170429916717
+    SCALE = 1.0507009873554804934193349852946
+
+    def forward(self, x):
+        return self.SCALE * torch.where(x > 0, x, self.ALPHA * (torch.exp(torch.clamp(x, max=0.0)) - 1.0))
+
+
 class DeepSurv(torch.nn.Module):
     """Standardise -> Linear(7, 8) -> SELU -> Dropout -> Linear(8, 1, no bias) = log-risk."""
 
@@ -66,7 +77,7 @@ class DeepSurv(torch.nn.Module):
         self.register_buffer("mean", mean)
         self.register_buffer("sd", sd)
         self.hidden = torch.nn.Linear(len(COLUMNS), HP["hidden"])
-        self.act = torch.nn.SELU()
+        self.act = Selu()
         self.drop = torch.nn.Dropout(HP["dropout"])
         self.out = torch.nn.Linear(HP["hidden"], 1, bias=False)  # a bias cancels in the partial likelihood
         torch.nn.init.xavier_uniform_(self.hidden.weight)
@@ -305,9 +316,31 @@ def main():
         json.dump(metrics, f, indent=2)
         f.write("\n")
     write_card(metrics, onnx_path)
+    write_vectors(te, lp_te)
     print(json.dumps({k: metrics[k] for k in ["train", "test", "calibration5y"]}, indent=1))
     print(json.dumps(subgroups, indent=1))
     return 0
+
+
+def write_vectors(te, lp_te):
+    """vectors.json: PyTorch's own log-risk for five GBSG patients (onnxruntime must reproduce them)."""
+    vectors = []
+    for r, lp in list(zip(te, lp_te))[:5]:
+        vectors.append({
+            "name": f"GBSG patient pid {r['pid']}",
+            "source": "PyTorch 1.13 (train.py, eval mode) on survival::gbsg; not a published example: the paper prints none",
+            "inputs": {
+                "hormonal_therapy": r["hormon"] == "1", "age_years": float(r["age"]), "postmenopausal": r["meno"] == "1",
+                "tumour_size_mm": float(r["size_mm"]), "positive_lymph_nodes": float(r["nodes"]),
+                "progesterone_receptor_fmol_l": float(r["pgr"]), "estrogen_receptor_fmol_l": float(r["er"]),
+            },
+            "expected": {"log_risk": lp},
+            "tolerance": 1e-7,
+            "note": "onnxruntime with graph optimisation 'all' differs from PyTorch by up to 6.7e-8 on GBSG (test/models/deepsurv.test.ts)",
+        })
+    with open(os.path.join(HERE, "vectors.json"), "w") as f:
+        json.dump({"model": "deepsurv-rotterdam-gbsg", "vectors": vectors}, f, indent=2, ensure_ascii=False)
+        f.write("\n")
 
 
 GBSG = "GBSG trial, external (686 patients, 299 events)"
