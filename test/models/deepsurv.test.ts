@@ -15,7 +15,9 @@ import { PackageError } from '../../src/models/manifest-file.js';
 import { loadPackage } from '../../src/models/package.js';
 import { survivalCurve } from '../../src/models/survival.js';
 import { SourceAttributesFile } from '../../src/transparency/schema.js';
-import { editManifest, model, REPO, tempModelsDir } from './helpers.js';
+import request from 'supertest';
+import type { ModelRegistry } from '../../src/models/types.js';
+import { editManifest, model, REPO, tempModelsDir, testApp } from './helpers.js';
 
 const ID = 'deepsurv-rotterdam-gbsg';
 const DIR = join(REPO, 'models', ID);
@@ -327,6 +329,42 @@ describe('deepsurv-rotterdam-gbsg: the card’s numbers, recomputed from the com
       );
     }
     expect(attrs.subgroupPerformance.find((s) => s.subgroup === 'By sex')?.notReported).toMatch(/woman/);
+  });
+});
+
+describe('the HTTP API serves it as a survival model', () => {
+  it('GET /api/models/{id} carries the survival block and the card; POST evaluate returns S(t) at 1–10 y', async () => {
+    const m = await model(DIR);
+    const registry: ModelRegistry = {
+      list: () => [m],
+      get: (id) => (id === ID ? m : undefined),
+      broken: [],
+      close: async () => {},
+    };
+    const app = testApp(registry);
+    const card = await request(app).get(`/api/models/${ID}`).expect(200);
+    const body = card.body as {
+      name: string;
+      survival: { timeUnit: string };
+      sourceAttributes: { missing: unknown[] };
+    };
+    expect(body.name).toMatch(/research reproduction \(NOT for treatment decisions\)/);
+    expect(body.survival.timeUnit).toBe('a');
+    expect(body.sourceAttributes.missing).toEqual([]);
+    const r = test[2];
+    if (r === undefined) throw new Error('no row');
+    const res = await request(app)
+      .post(`/api/models/${ID}/evaluate`)
+      .send({ inputs: rowInputs(r) })
+      .expect(200);
+    const out = res.body as { survival: { points: { time: number; survival: number }[] } };
+    expect(out.survival.points.map((p) => p.time)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // node-negative is outside the model: refused with a named input
+    const bad = await request(app)
+      .post(`/api/models/${ID}/evaluate`)
+      .send({ inputs: { ...rowInputs(r), positive_lymph_nodes: 0 } })
+      .expect(400);
+    expect(JSON.stringify(bad.body)).toContain('positive_lymph_nodes');
   });
 });
 
