@@ -6,7 +6,8 @@ import type { CdsService, ServiceDefinition } from './service.js';
 import { HOOK_VERSIONS } from './types.js';
 
 /**
- * The services Augur offers, as registered at start-up, minus those a site switched off.
+ * The services Augur offers, as registered at start-up, minus those a site switched off and those off by
+ * default (`defaultEnabled: false`) that the site did not switch on.
  * Ids are unique across hooks (the cds-hooks sandbox keys services by URL: same id, two hooks, one lost).
  */
 export class ServiceRegistry {
@@ -19,7 +20,7 @@ export class ServiceRegistry {
     for (const s of services) {
       const id = s.definition.id;
       if (this.#services.has(id)) throw new Error(`duplicate CDS service id "${id}"`);
-      if (switches[id]?.enabled === false) continue;
+      if (!(switches[id]?.enabled ?? s.defaultEnabled ?? true)) continue;
       this.#services.set(id, s);
     }
   }

@@ -82,5 +82,10 @@ export interface ServiceResult {
 
 export interface CdsService {
   definition: ServiceDefinition;
+  /**
+   * False: the service is off unless the site switches it on (`services.<id>.enabled: true`), e.g. a
+   * research model. Absent or true: on unless switched off.
+   */
+  defaultEnabled?: boolean;
   handle(ctx: ServiceContext): Promise<ServiceResult>;
 }

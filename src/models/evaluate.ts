@@ -7,6 +7,7 @@ import { explanationDuration, modelEvaluations } from '../monitoring/metrics.js'
 import { buildExplanation, type Explanation } from './explain/explanation.js';
 import { DEFAULT_SHAPLEY, shapley, type ShapleyOptions } from './explain/shapley.js';
 import { prepareInputs } from './inputs.js';
+import { survivalCurve, type SurvivalCurve } from './survival.js';
 import type { InputWarning, LoadedModel } from './types.js';
 
 export interface EvaluateOptions {
@@ -18,6 +19,8 @@ export interface EvaluateOptions {
 export interface EvaluateResult {
   model: { id: string; version: string };
   outputs: Record<string, number>;
+  /** Time-to-event models (manifest `survival`): S(t | x) at each horizon from the linear predictor. */
+  survival?: SurvivalCurve;
   explanation?: Explanation;
   warnings: InputWarning[];
 }
@@ -39,6 +42,18 @@ function outputsRecord(model: LoadedModel, values: readonly number[]): Record<st
   return out;
 }
 
+/** `{ survival }` for time-to-event models (422 when a survival probability is not finite), else `{}`. */
+function survivalOf(model: LoadedModel, outputs: Record<string, number>): { survival?: SurvivalCurve } {
+  const spec = model.manifest.survival;
+  if (spec === undefined) return {};
+  const lp = outputs[spec.linearPredictor];
+  if (lp === undefined) throw nonFinite(model, `value for output ${spec.linearPredictor}`);
+  const survival = survivalCurve(spec, lp);
+  if (survival.points.some((p) => !Number.isFinite(p.survival)))
+    throw nonFinite(model, 'survival probability');
+  return { survival };
+}
+
 /**
  * @param inputs the request's `inputs` object (unvalidated JSON).
  * @throws HttpError 400 naming the input for contract violations; 422 when the model yields no finite value.
@@ -54,14 +69,11 @@ export async function evaluate(
   modelEvaluations.inc({ model: manifest.id });
   if (!options.explain) {
     const raw = await model.run(prepared.row, 1);
-    return {
-      ...head,
-      outputs: outputsRecord(
-        model,
-        raw.map((y) => y[0] ?? Number.NaN),
-      ),
-      warnings: prepared.warnings,
-    };
+    const outputs = outputsRecord(
+      model,
+      raw.map((y) => y[0] ?? Number.NaN),
+    );
+    return { ...head, outputs, ...survivalOf(model, outputs), warnings: prepared.warnings };
   }
   const shapleyOptions: ShapleyOptions = {
     ...DEFAULT_SHAPLEY,
@@ -86,5 +98,5 @@ export async function evaluate(
   for (const c of explanation.contributions) {
     if (Object.values(c.contribution).some((v) => !Number.isFinite(v))) throw nonFinite(model, 'explanation');
   }
-  return { ...head, outputs, explanation, warnings: prepared.warnings };
+  return { ...head, outputs, ...survivalOf(model, outputs), explanation, warnings: prepared.warnings };
 }

@@ -12,6 +12,7 @@ import { HttpError } from '../http/errors.js';
 import { additiveScale, KNOWN_SCALES, type AdditiveScale } from './explain/scales.js';
 import { checkType, prepareInputs, type PreparedInputs } from './inputs.js';
 import { ModelManifest } from './manifest.js';
+import { survivalProblem } from './survival.js';
 
 /** A broken package: the file at fault and the reason (which names the field). */
 export class PackageError extends Error {
@@ -138,5 +139,13 @@ export function readManifestFile(file: string): ReadManifest {
     manifest.outputs.map((o) => o.name),
   );
   checkDefaults(file, manifest);
+  const survival =
+    manifest.survival === undefined
+      ? undefined
+      : survivalProblem(
+          manifest.survival,
+          manifest.outputs.map((o) => o.name),
+        );
+  if (survival !== undefined) throw new PackageError(file, survival);
   return { manifest, scales: scalesOf(file, manifest), reference: referenceOf(file, manifest) };
 }

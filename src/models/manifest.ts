@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { FhirBinding } from '../features/binding.js';
+import { SurvivalSpec } from './survival.js';
 
 /** A literature citation (shared with the card-data schemas in src/cards/schemas.ts). */
 export const Citation = z
@@ -128,6 +129,11 @@ export const ModelManifest = z
         interactions: z.array(z.array(z.string()).min(1)).optional(),
       })
       .strict(),
+    /**
+     * Time-to-event models only: the baseline cumulative hazard that turns the linear-predictor output
+     * into survival S(t | x) at each listed time (src/models/survival.ts; documented in models/README.md).
+     */
+    survival: SurvivalSpec.optional(),
     /** Free-form, model-specific settings (e.g. PREVENT variants), documented in the model's README. */
     extra: z.record(z.string(), z.unknown()).optional(),
   })

@@ -8,6 +8,7 @@ import { atrialFibrillationService } from './atrial-fibrillation/index.js';
 import { kidneyService } from './kidney/index.js';
 import { cardiovascularService } from './cardiovascular/service.js';
 import { pgxServices } from './pgx/index.js';
+import { breastRfsService } from './breast-rfs-research/index.js';
 
 export function clinicalServices(deps: ServiceDeps): CdsService[] {
   return [
@@ -15,5 +16,6 @@ export function clinicalServices(deps: ServiceDeps): CdsService[] {
     atrialFibrillationService(deps),
     kidneyService(deps),
     ...pgxServices(deps),
+    breastRfsService(deps), // off unless a site switches it on
   ];
 }

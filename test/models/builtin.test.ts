@@ -63,6 +63,7 @@ describe('built-in model packages', () => {
         'has-bled',
         'iwpc-warfarin',
         'learned-pima-diabetes',
+        'deepsurv-rotterdam-gbsg',
       ]),
     );
     expect(ids).not.toContain('byo-example');

@@ -6,6 +6,8 @@
  * - `log-odds` (alias `logit`): logistic models, p = 1/(1+e^−lp) → logit(p) = ln(p/(1−p)) = lp.
  * - `log-hazard` (aliases `log-cumulative-hazard`, `cloglog`): Cox-type p = 1 − S0^exp(lp)
  *   → ln(−ln(1−p)) = ln(−ln S0) + lp, additive in the linear predictor lp.
+ * - `log-hazard-ratio`: the output IS a proportional-hazards linear predictor lp (time-to-event models,
+ *   src/models/survival.ts); ln H(t) = ln H0(t) + lp, so lp itself is the additive scale (identity).
  * - `sqrt-dose` (alias `sqrt`): IWPC warfarin, dose = (Σβx)² → √dose = Σβx.
  * - `points`, `identity`, `linear` or no `additiveScale`: the output itself (points scores).
  *
@@ -30,6 +32,7 @@ const ALIASES: Readonly<Record<string, ScaleKind>> = {
   'log-hazard': 'cloglog',
   'log-cumulative-hazard': 'cloglog',
   cloglog: 'cloglog',
+  'log-hazard-ratio': 'identity',
   'sqrt-dose': 'sqrt',
   sqrt: 'sqrt',
   points: 'identity',
