@@ -130,7 +130,8 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
           algorithms: ['ES384'],
           fhirServers: [fhir.baseUrl],
           allowHistoryReset: true,
-          // trace: true, ← switched on at merge with branch `trace` (clients[].trace)
+          // The simulator shows why each card did or did not fire (src/trace; PHI: testers only).
+          trace: true,
         },
       ],
       smartLaunchUrl: `${augurUrl}/smart-launch/launch.html`,

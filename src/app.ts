@@ -20,6 +20,7 @@ import { requestContext, securityHeaders } from './http/request-context.js';
 import type { Readiness } from './http/readiness.js';
 import { cdsRouter } from './cds/routes.js';
 import { historyResetRouter } from './testing/history-reset.js';
+import { authDiagnoseRouter } from './testing/auth-diagnose.js';
 import type { InvokeDeps } from './cds/invoke.js';
 import { ServiceRegistry } from './cds/registry.js';
 import type { CdsService } from './cds/service.js';
@@ -90,6 +91,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
   };
   app.use(cdsRouter(routeDeps));
   app.use(historyResetRouter(routeDeps));
+  app.use(authDiagnoseRouter(routeDeps));
   app.post('/api/*path', jsonBody(config.limits));
   for (const r of deps.routers ?? []) app.use(r);
 

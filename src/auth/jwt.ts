@@ -7,6 +7,7 @@ import { compactVerify, errors } from 'jose';
 import type { Logger } from 'pino';
 import type { Limits, TrustedClient } from '../config/schema.js';
 import { checkClaims } from './claims.js';
+import { diagnoseToken } from './diagnose.js';
 import { JwksCache, type JwksCacheOptions } from './jwks-cache.js';
 import { defaultFetchJwks, type FetchJwks } from './jwks-fetch.js';
 import { KeyResolver } from './keys.js';
@@ -78,6 +79,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         throw reject(err, seen.iss, options.log);
       }
     },
+    diagnose: (compact, audience, called) =>
+      diagnoseToken(
+        { clients, keys, replayCache: options.replayCache, limits: options.limits, now },
+        compact,
+        audience,
+        called,
+      ).catch(() => undefined),
     warm: () =>
       jwks.warm(options.clients.flatMap((c) => [...(c.jwksUrl === undefined ? [] : [c.jwksUrl]), ...c.jku])),
     close: () => options.replayCache.close(),

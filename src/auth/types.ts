@@ -22,6 +22,16 @@ export interface Authenticator {
     authorization: string | undefined,
     audience: string | readonly string[],
   ): Promise<VerifiedCaller>;
+  /**
+   * For integration testers (`POST /api/auth/diagnose`, auth/diagnose.ts): every reason `compact` would
+   * be refused for a call to `audience`, or undefined when the token does not prove it holds the key of a
+   * trusted client with `trace: true`. Optional: wrappers without it answer every diagnosis with 401.
+   */
+  diagnose?(
+    compact: string,
+    audience: readonly string[],
+    called: string,
+  ): Promise<{ accepted: boolean; reasons: string[] } | undefined>;
   /** Fetches every configured JWKS once, so the first request does not pay for it. Never throws. */
   warm(): Promise<void>;
   close(): Promise<void>;

@@ -10,6 +10,7 @@ export const UNAUTHENTICATED_CLIENT: TrustedClient = {
   algorithms: ['ES384'],
   fhirServers: [],
   refetchNullPrefetch: false,
+  trace: false,
 };
 
 /**
@@ -29,6 +30,12 @@ export function unauthenticatedLoopback(inner: Authenticator): Authenticator {
         unauthenticated: true,
       };
     },
+    ...(inner.diagnose === undefined
+      ? {}
+      : {
+          diagnose: (compact: string, audience: readonly string[], called: string) =>
+            inner.diagnose?.(compact, audience, called) ?? Promise.resolve(undefined),
+        }),
     warm: () => inner.warm(),
     close: () => inner.close(),
   };

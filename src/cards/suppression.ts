@@ -11,7 +11,18 @@ export interface SuppressionPolicy {
   overrideDays: number;
 }
 
-export type Verdict = { suppressed: false } | { suppressed: true; why: 'overridden' | 'accepted'; at: Date };
+export type Verdict =
+  | { suppressed: false }
+  | {
+      suppressed: true;
+      why: 'overridden' | 'accepted';
+      /** When the feedback was given. */
+      at: Date;
+      /** The uuid of the earlier card the feedback was given on. */
+      cardUuid: string;
+      /** When the silence ends (an override); absent for an accepted suggestion (silent for good). */
+      until?: Date;
+    };
 
 const DAY_MS = 86_400_000;
 
@@ -29,9 +40,15 @@ export function verdictFor(
     if (orderRef !== undefined && !entry.orderRefs.includes(orderRef)) continue;
     for (const f of entry.feedback) {
       if (f.outcome === 'accepted' && f.acceptedSuggestions.length > 0)
-        return { suppressed: true, why: 'accepted', at: f.outcomeTimestamp };
+        return { suppressed: true, why: 'accepted', at: f.outcomeTimestamp, cardUuid: entry.cardUuid };
       if (f.outcome === 'overridden' && f.outcomeTimestamp.getTime() >= since && policy.overrideDays > 0)
-        return { suppressed: true, why: 'overridden', at: f.outcomeTimestamp };
+        return {
+          suppressed: true,
+          why: 'overridden',
+          at: f.outcomeTimestamp,
+          cardUuid: entry.cardUuid,
+          until: new Date(f.outcomeTimestamp.getTime() + policy.overrideDays * DAY_MS),
+        };
     }
   }
   return { suppressed: false };

@@ -17,6 +17,7 @@ import { patientRef } from '../audit/audit.js';
 import type { CallAudit } from '../audit/call-audit.js';
 import type { CdsService, ServiceResult } from './service.js';
 import type { CdsRequest, CdsResponse, SystemAction } from './types.js';
+import { TraceRecorder } from '../trace/recorder.js';
 
 export interface InvokeDeps {
   config: Config;
@@ -26,6 +27,11 @@ export interface InvokeDeps {
   systemActions?: (results: readonly StoredResult[]) => SystemAction[];
 }
 
+/**
+ * Runs one hook call. With `options.trace` (the route decides: a trusted client with `trace: true` that
+ * sent `Augur-Trace: 1`) the service records its decisions and the response carries them in
+ * `extension["augur-trace"]`; without it nothing is recorded.
+ */
 export async function invokeService(
   deps: InvokeDeps,
   service: CdsService,
@@ -33,6 +39,7 @@ export async function invokeService(
   caller: VerifiedCaller,
   audit: CallAudit,
   log: Logger,
+  options: { trace?: boolean } = {},
 ): Promise<CdsResponse> {
   const { config } = deps;
   const def = service.definition;
@@ -70,6 +77,8 @@ export async function invokeService(
     log,
     onForeignPatient: audit.patientMismatch,
   });
+  const trace = options.trace === true ? new TraceRecorder(def.id, def.hook) : undefined;
+  trace?.prefetch(prefetch, new Set(Object.keys(request.prefetch ?? {})));
   // Results the service stores are written with the card history, in one transaction, after it answers.
   const results: StoredResult[] = [];
   const store: Store = {
@@ -91,6 +100,7 @@ export async function invokeService(
     log,
     now,
     signal: deadline,
+    ...(trace === undefined ? {} : { trace }),
   });
   const extra = deps.systemActions?.(results) ?? [];
   const response = toWire(
@@ -100,7 +110,7 @@ export async function invokeService(
   countCards(def.id, result.cards);
   await deps.store.recordCardsShown(cardHistory(result, request, def.id, caller, now), results);
   audit.models([...new Set(result.cards.flatMap((c) => c.models ?? []))]);
-  return response;
+  return trace === undefined ? response : { ...response, extension: { 'augur-trace': trace.toJSON() } };
 }
 
 function toWire(result: ServiceResult): CdsResponse {

@@ -89,6 +89,14 @@ function timeHookCall(deps: CdsRouteDeps): RequestHandler {
   };
 }
 
+/**
+ * The trace is PHI: only for a trusted client whose config says `trace: true` AND whose request asks
+ * for it with `Augur-Trace: 1`. Never in the loopback-only unauthenticated mode.
+ */
+function traceWanted(req: Request, caller: VerifiedCaller): boolean {
+  return caller.unauthenticated !== true && caller.client.trace && req.get('augur-trace') === '1';
+}
+
 export function cdsRouter(deps: CdsRouteDeps): Router {
   const router = Router();
   const limits = deps.config.limits;
@@ -103,7 +111,7 @@ export function cdsRouter(deps: CdsRouteDeps): Router {
       const body = await readJsonBody(req, limits);
       const service = deps.services.get(req.params.id);
       const log = requestLog(res).child({ serviceId: service.definition.id });
-      return invokeService(deps, service, body, caller, audit, log);
+      return invokeService(deps, service, body, caller, audit, log, { trace: traceWanted(req, caller) });
     });
     res.json(response);
   });

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Card, CdsRequest, HookName, SystemAction } from './types.js';
 import type { Store } from '../store/types.js';
 import type { Unreadable } from '../fhir-read/index.js';
+import type { TraceRecorder } from '../trace/recorder.js';
 
 /**
  * What happens when a prefetch key cannot be obtained (absent and not fetchable, an OperationOutcome,
@@ -57,6 +58,11 @@ export interface ServiceContext {
   now: Date;
   /** Aborted when the whole-request deadline passes. */
   signal: AbortSignal;
+  /**
+   * Present only when the caller asked for a trace (src/trace): the service tells it what it decided.
+   * Recording never changes a decision.
+   */
+  trace?: TraceRecorder;
 }
 
 /**

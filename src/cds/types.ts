@@ -112,6 +112,8 @@ export type SystemAction = Action;
 export interface CdsResponse {
   cards: Card[];
   systemActions?: SystemAction[];
+  /** CDS Hooks extension point; Augur sends only `augur-trace`, to clients enabled for it (src/trace). */
+  extension?: Record<string, unknown>;
 }
 
 export interface FeedbackItem {

@@ -45,6 +45,12 @@ export const TrustedClientSchema = z
      * Off unless set to `true`; never give it to a production EHR.
      */
     allowHistoryReset: z.boolean().optional(),
+    /**
+     * Testing only: this client may ask for the trace of a hook call (header `Augur-Trace: 1` → the
+     * response's `extension["augur-trace"]`, src/trace) and for the reasons its own token would be
+     * refused (`POST /api/auth/diagnose`). The trace is PHI: off unless set to `true`.
+     */
+    trace: z.boolean().default(false),
   })
   .strict()
   .refine((c) => (c.jwksUrl === undefined) !== (c.jwks === undefined), {

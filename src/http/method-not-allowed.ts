@@ -23,6 +23,7 @@ export const ROUTE_METHODS: readonly RouteMethods[] = [
   { path: '/api/models/:id/evaluate', methods: ['POST'] },
   { path: '/api/results/:id', methods: ['GET'] },
   { path: '/api/testing/card-history', methods: ['DELETE'] },
+  { path: '/api/auth/diagnose', methods: ['POST'] },
 ];
 
 const compiled = ROUTE_METHODS.map((r) => ({

@@ -38,7 +38,11 @@ export async function emitCard(base: EmitBase, c: CardToEmit): Promise<ProducedC
     ctx.now,
     deps.suppression,
   );
-  if (verdict(c.key).suppressed) return undefined;
+  const v = verdict(c.key);
+  if (v.suppressed) {
+    ctx.trace?.suppressed(c.key, v, { card: cardIdOf(c.key) });
+    return undefined;
+  }
   const resultId = await saveResult(
     ctx.store,
     {
@@ -57,6 +61,7 @@ export async function emitCard(base: EmitBase, c: CardToEmit): Promise<ProducedC
     deps.resultTtlMs,
   );
   const card = makeCard({ ...c.parts, links: [smartLink(deps.smartLaunchUrl, resultId)] });
+  ctx.trace?.shown({ key: c.key, uuid: card.uuid, card: cardIdOf(c.key) });
   return {
     card,
     key: c.key,
@@ -64,6 +69,9 @@ export async function emitCard(base: EmitBase, c: CardToEmit): Promise<ProducedC
     resultId,
   };
 }
+
+/** The card id a key starts with (`af-anticoagulation:band=recommended` → `af-anticoagulation`). */
+const cardIdOf = (key: string): string => key.split(':')[0] ?? key;
 
 /** "HAS-BLED — 1-year major-bleeding risk on anticoagulation v1.0.0 (Pisters 2010)". */
 export function shortModelLine(run: ModelRun): string {

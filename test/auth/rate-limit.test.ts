@@ -127,6 +127,7 @@ describe('checkIssuerRate', () => {
       algorithms: ['ES384'],
       fhirServers: [],
       refetchNullPrefetch: false,
+      trace: false,
       jwksUrl: 'https://x.example/jwks',
     },
     ...(tenant === undefined ? {} : { tenant }),

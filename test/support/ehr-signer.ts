@@ -106,6 +106,7 @@ export async function startEhr(options: { iss?: string } = {}): Promise<Ehr> {
       algorithms: ['ES384', 'RS384'],
       fhirServers: [],
       refetchNullPrefetch: false,
+      trace: false,
       ...overrides,
     };
     // A static `jwks` replaces the URL: a TrustedClient has exactly one of the two.

@@ -65,6 +65,7 @@ export async function sandboxSigner(): Promise<SandboxSigner> {
       algorithms: ['ES384'],
       fhirServers: [],
       refetchNullPrefetch: false,
+      trace: false,
       ...overrides,
     }),
   };

@@ -77,11 +77,19 @@ async function handle(ctx: ServiceContext, deps: ServiceDeps, data: AfCards): Pr
   const { resources, unavailable, incomplete } = patientData(ctx.prefetch);
   const run: RunContext = { now: ctx.now, settings: deps.settings, valueSets: deps.valueSets };
   const cha = await runModel(required(deps, 'cha2ds2-vasc'), resources, run);
+  ctx.trace?.model(cha);
   // Not AF, no age, sex not male/female: nothing to act on.
-  if (cha.status !== 'ok') return { cards: [] };
+  if (cha.status !== 'ok') {
+    ctx.trace?.notNeeded(`CHA₂DS₂-VASc not estimated: ${cha.reason}`);
+    return { cards: [] };
+  }
   // Without the medication list, "no anticoagulant on file" cannot be said.
-  if (unavailable.some((u) => u.key === 'medicationRequests')) return { cards: [] };
+  if (unavailable.some((u) => u.key === 'medicationRequests')) {
+    ctx.trace?.notNeeded('the MedicationRequest list could not be read: anticoagulant use unknown');
+    return { cards: [] };
+  }
   const bled = await runModel(required(deps, 'has-bled'), resources, run);
+  ctx.trace?.model(bled);
   const anticoagulants = findAnticoagulants(resources, getValueSet(deps.valueSets, ANTICOAGULANTS));
   const caveats = [
     ...unavailable.map((u) => `${u.key} could not be read: ${u.reason}`),
@@ -96,7 +104,18 @@ async function handle(ctx: ServiceContext, deps: ServiceDeps, data: AfCards): Pr
 
   if (anticoagulants.found.length === 0) {
     const band = anticoagulationBand(data, Math.round(cha.outputs['score'] ?? 0), sex);
-    if (band === undefined || deps.disabledCards.has(data.anticoagulation.cardId)) return { cards: [] };
+    if (band !== undefined) ctx.trace?.model(cha, band);
+    if (band === undefined) {
+      ctx.trace?.notNeeded(
+        `no anticoagulant on file, CHA₂DS₂-VASc ${String(cha.outputs['score'])} below the threshold for anticoagulation`,
+        data.anticoagulation.cardId,
+      );
+      return { cards: [] };
+    }
+    if (deps.disabledCards.has(data.anticoagulation.cardId)) {
+      ctx.trace?.switchedOff(data.anticoagulation.cardId);
+      return { cards: [] };
+    }
     const age = cha.inputs['age_years']?.value;
     const dose = apixabanDose(data.apixaban, typeof age === 'number' ? age : 0, resources, run);
     const af = activeConditionsIn(resources, getValueSet(deps.valueSets, 'atrial-fibrillation'))[0];
@@ -122,10 +141,24 @@ async function handle(ctx: ServiceContext, deps: ServiceDeps, data: AfCards): Pr
     return { cards: card === undefined ? [] : [card] };
   }
 
-  if (bled.status !== 'ok' || (bled.outputs['score'] ?? 0) < data.bleeding.highRiskAtLeast)
+  if (bled.status !== 'ok' || (bled.outputs['score'] ?? 0) < data.bleeding.highRiskAtLeast) {
+    ctx.trace?.notNeeded(
+      bled.status === 'ok'
+        ? `anticoagulated, HAS-BLED ${String(bled.outputs['score'])} below ${String(data.bleeding.highRiskAtLeast)}`
+        : `anticoagulated, HAS-BLED not estimated: ${bled.reason}`,
+      data.bleeding.cardId,
+    );
     return { cards: [] };
+  }
   const factors = modifiableFactors(data, bled);
-  if (factors.length === 0 || deps.disabledCards.has(data.bleeding.cardId)) return { cards: [] };
+  if (factors.length === 0) {
+    ctx.trace?.notNeeded('HAS-BLED high but no modifiable bleeding risk factor', data.bleeding.cardId);
+    return { cards: [] };
+  }
+  if (deps.disabledCards.has(data.bleeding.cardId)) {
+    ctx.trace?.switchedOff(data.bleeding.cardId);
+    return { cards: [] };
+  }
   const on = anticoagulants.found[0];
   const parts = bleedingCard({
     data,

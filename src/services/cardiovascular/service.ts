@@ -16,6 +16,7 @@ import { extractInputs } from '../../features/extract.js';
 import type { FhirResource } from '../../features/types.js';
 import type { ModelRegistry } from '../../models/types.js';
 import type { ServiceDeps } from '../deps.js';
+import type { TraceRecorder } from '../../trace/recorder.js';
 import { assess, inPopulation, type Assessment, type Runs } from './assess.js';
 import { loadCardiovascularCards, type CardiovascularCards } from './card-data.js';
 import { planCards, type PlannedCard } from './cards.js';
@@ -54,11 +55,18 @@ async function handle(
   // Known ASCVD cannot be ruled out without the whole Condition list: say nothing (card data rationale).
   if (unreadable.has(CONDITIONS_KEY)) {
     ctx.log.info({ component: 'cardiovascular', reason: 'conditions-unreadable' }, 'no cardiovascular cards');
+    ctx.trace?.notNeeded(
+      `the Condition list (${CONDITIONS_KEY}) could not be read whole: known ASCVD cannot be ruled out`,
+    );
     return { cards: [] };
   }
   const runCtx: RunContext = { now: ctx.now, settings: deps.settings, valueSets: deps.valueSets };
   const runs = await modelRuns(registry, cards, data.resources, runCtx);
-  if (!inPopulation(runs)) return { cards: [] }; // No card, nothing stored (card data rationale.scope).
+  if (!inPopulation(runs)) {
+    for (const r of [runs.pce, ...runs.prevent.map((p) => p.run)]) ctx.trace?.model(r);
+    ctx.trace?.notNeeded('out of population for every model'); // No card, nothing stored (rationale.scope).
+    return { cards: [] };
+  }
 
   const supporting = extractInputs(cards.supportingInputs, data.resources, runCtx).provenance;
   const assessment = assess(
@@ -67,6 +75,7 @@ async function handle(
     { medicationsUnknown: unreadable.has(MEDICATIONS_KEY), lipidsUnknown: unavailable.has(LIPIDS_KEY) },
     cards,
   );
+  if (ctx.trace !== undefined) traceAssessment(ctx.trace, assessment, cards, deps.disabledCards);
   const patientId = ctx.request.context.patientId;
   const planned = planCards(assessment, cards, { patientId, disabled: deps.disabledCards });
   if (planned.length === 0) return { cards: [] };
@@ -82,10 +91,53 @@ async function handle(
     ctx.now,
     deps.suppression,
   );
-  const shown = planned.filter((p) => !verdict(p.key).suppressed);
   const produced: ProducedCard[] = [];
-  for (const p of shown) produced.push(await produce(p, assessment, ref, ctx, deps, cards));
+  for (const p of planned) {
+    const v = verdict(p.key);
+    if (v.suppressed) {
+      ctx.trace?.suppressed(p.key, v, { card: p.id });
+      continue;
+    }
+    const card = await produce(p, assessment, ref, ctx, deps, cards);
+    ctx.trace?.shown({ key: p.key, uuid: card.card.uuid, card: p.id });
+    produced.push(card);
+  }
   return { cards: produced };
+}
+
+/**
+ * The model runs with the band, and each card the assessment does not plan, with why (recorded only
+ * when traced). Mirrors planCards' conditions in words; never feeds back into the decision.
+ */
+function traceAssessment(
+  trace: TraceRecorder,
+  a: Assessment,
+  cards: CardiovascularCards,
+  disabled: ReadonlySet<string>,
+): void {
+  trace.model(a.runs.pce, a.band?.id);
+  for (const p of a.runs.prevent) trace.model(p.run);
+  if (a.statin?.withheld === 'stale-lipids')
+    trace.notNeeded('statin draft withheld: the lipid panel is stale or incomplete', 'cv-statin-suggestion');
+  if (a.statin?.withheld === 'medications-unknown')
+    trace.notNeeded('statin draft withheld: the medication list could not be read', 'cv-statin-suggestion');
+  if (a.onStatin) trace.notNeeded('already on a statin: no statin draft', 'cv-statin-suggestion');
+  if (a.statin === undefined && !a.onStatin)
+    trace.notNeeded(
+      'no statin rule of the card data matches (age, LDL-C, diabetes, band)',
+      'cv-statin-suggestion',
+    );
+  for (const id of ['cv-risk', 'cv-statin-suggestion', 'cv-lipids-missing'])
+    if (disabled.has(id)) trace.switchedOff(id);
+  if (a.lipids.status === 'complete')
+    trace.notNeeded('lipid panel complete and current', 'cv-lipids-missing');
+  if (a.lipids.status === 'unknown')
+    trace.notNeeded('the lipid search could not be read: absence proves nothing', 'cv-lipids-missing');
+  if (!a.severeLdl && a.band === undefined) trace.notNeeded('no PCE estimate: no band to show', 'cv-risk');
+  if (!a.severeLdl && a.band !== undefined && cards.pce.bandPolicy[a.band.id]?.show !== true)
+    trace.notNeeded(`PCE band "${a.band.id}": the card data shows no card for this band`, 'cv-risk');
+  if (!a.severeLdl && a.onStatin && !cards.pce.showWhenOnStatin)
+    trace.notNeeded('on a statin: the card data shows no risk card', 'cv-risk');
 }
 
 async function modelRuns(

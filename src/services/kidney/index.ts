@@ -72,11 +72,21 @@ async function handle(ctx: ServiceContext, deps: ServiceDeps, data: KidneyCards)
   const fromSite = deps.settings[REGION] !== undefined;
   const settings = { [REGION]: data.defaultRegion, ...deps.settings };
   const run = await runModel(model, resources, { now: ctx.now, settings, valueSets: deps.valueSets });
-  if (run.status === 'not-applicable') return { cards: [] };
+  ctx.trace?.model(run);
+  if (run.status === 'not-applicable') {
+    ctx.trace?.notNeeded(`out of the KFRE population: ${run.reason}`);
+    return { cards: [] };
+  }
   const egfr = run.inputs['egfr_ml_min_1_73m2']?.value;
-  if (typeof egfr !== 'number') return { cards: [] };
+  if (typeof egfr !== 'number') {
+    ctx.trace?.notNeeded('no usable eGFR: the CKD stage is unknown');
+    return { cards: [] };
+  }
   const stage = bandFor(data.stages, egfr);
-  if (!data.eligibleStages.includes(stage.id)) return { cards: [] };
+  if (!data.eligibleStages.includes(stage.id)) {
+    ctx.trace?.notNeeded(`CKD stage ${stage.id} (eGFR ${String(egfr)}) is not G3–G5`);
+    return { cards: [] };
+  }
 
   const patientId = ctx.request.context.patientId;
   const base = { ctx, deps, serviceId: KIDNEY_SERVICE_ID, patientRef: patientRef(patientId) };
@@ -95,9 +105,23 @@ async function handle(ctx: ServiceContext, deps: ServiceDeps, data: KidneyCards)
       uacr.flags.includes('missing');
     const unreadable = uacr?.flags.some((f) => f === 'unit-unknown' || f === 'uninterpretable') === true;
     const observationsUnknown = unavailable.some((u) => u.key === 'observations');
-    if (!onlyAcrMissing || unreadable || observationsUnknown || orders.acr !== undefined)
+    if (!onlyAcrMissing || unreadable || observationsUnknown || orders.acr !== undefined) {
+      ctx.trace?.notNeeded(
+        orders.acr !== undefined
+          ? 'urine ACR missing but an ACR order is already open'
+          : observationsUnknown
+            ? 'KFRE not estimated and the Observations could not be read'
+            : unreadable
+              ? 'urine ACR on file but unreadable (unit unknown or uninterpretable)'
+              : `KFRE not estimated: ${run.reason}`,
+        data.acr.cardId,
+      );
       return { cards: [] };
-    if (deps.disabledCards.has(data.acr.cardId)) return { cards: [] };
+    }
+    if (deps.disabledCards.has(data.acr.cardId)) {
+      ctx.trace?.switchedOff(data.acr.cardId);
+      return { cards: [] };
+    }
     const card = await emitCard(base, {
       key: `${data.acr.cardId}:stage=${stage.id}`,
       band: stage.id,
@@ -108,8 +132,19 @@ async function handle(ctx: ServiceContext, deps: ServiceDeps, data: KidneyCards)
   }
 
   const tier = kfreTier(data, run);
-  if (tier === undefined || deps.disabledCards.has(tier.cardId)) return { cards: [] };
-  if (orders.referral !== undefined && tier.whenReferred === 'silent') return { cards: [] };
+  if (tier !== undefined) ctx.trace?.model(run, tier.id);
+  if (tier === undefined) {
+    ctx.trace?.notNeeded('KFRE below every referral tier');
+    return { cards: [] };
+  }
+  if (deps.disabledCards.has(tier.cardId)) {
+    ctx.trace?.switchedOff(tier.cardId);
+    return { cards: [] };
+  }
+  if (orders.referral !== undefined && tier.whenReferred === 'silent') {
+    ctx.trace?.notNeeded(`tier ${tier.id}: a nephrology referral is already open`, tier.cardId);
+    return { cards: [] };
+  }
   const ckd = activeConditionsIn(resources, getValueSet(deps.valueSets, 'chronic-kidney-disease'))[0];
   const card = await emitCard(base, {
     key: `${tier.cardId}:tier=${tier.id}`,

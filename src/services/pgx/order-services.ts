@@ -17,6 +17,7 @@ import { matchDrug } from '../../pgx/drugs.js';
 import { findingKey, recommend, type Finding } from '../../pgx/recommend.js';
 import type { PgxTables } from '../../pgx/tables.js';
 import type { ServiceDeps } from '../deps.js';
+import type { TraceRecorder } from '../../trace/recorder.js';
 import { drugName, findingCardParts } from './card.js';
 import { chainOf } from './findings.js';
 import { loadPgxTables } from './load.js';
@@ -100,11 +101,23 @@ async function buildFor(
   resources: FhirResource[],
   genomicsUnavailable: string | undefined,
   now: Date,
+  trace?: TraceRecorder,
 ): Promise<Built | undefined> {
+  const orderRef = orderRefOf(order);
   const match = matchDrug(tables, order, resources);
-  if (match === undefined || deps.disabledCards.has(`pgx-${match.drug}`)) return undefined;
+  if (match === undefined) {
+    trace?.held('pgx', 'the drug has no CPIC gene–drug table', { orderRef });
+    return undefined;
+  }
+  if (deps.disabledCards.has(`pgx-${match.drug}`)) {
+    trace?.switchedOff(`pgx-${match.drug}`);
+    return undefined;
+  }
   const finding = recommend(tables, match.drug, resources);
-  if (finding === undefined) return undefined;
+  if (finding === undefined) {
+    trace?.held(`pgx:${match.drug}`, `no CPIC recommendation applies to ${match.drug}`, { orderRef });
+    return undefined;
+  }
   const key = findingKey(finding);
   if (genomicsUnavailable !== undefined && finding.kind !== 'actionable') {
     // Absence of a result proves nothing when the results could not be read: say so, suggest nothing.
@@ -125,6 +138,7 @@ async function buildFor(
   }
   if (match.drug === 'warfarin') {
     const run = await runIwpc(deps, resources, now);
+    trace?.model(run);
     const models = [`${run.model.id}@${run.model.version}`];
     return {
       key: `${key}|iwpc`,
@@ -135,6 +149,7 @@ async function buildFor(
     };
   }
   const parts = findingCardParts(tables, finding, order, match, [], deps.replaceStyle);
+  if (parts === undefined) trace?.held(key, `the ${match.drug} finding needs no card`, { orderRef });
   return parts === undefined ? undefined : { key, finding, models: [], runs: [], parts };
 }
 
@@ -155,7 +170,16 @@ function orderService(deps: ServiceDeps, tables: PgxTables, hook: 'order-select'
       const orders = draftMedicationRequests(ctx).filter(
         (o) => hook === 'order-sign' || (selections ?? []).includes(orderRefOf(o)),
       );
-      if (orders.length === 0 || deps.disabledCards.has('pgx')) return { cards: [] };
+      if (orders.length === 0) {
+        ctx.trace?.notNeeded(
+          hook === 'order-select' ? 'no selected draft MedicationRequest' : 'no draft MedicationRequest',
+        );
+        return { cards: [] };
+      }
+      if (deps.disabledCards.has('pgx')) {
+        ctx.trace?.switchedOff('pgx');
+        return { cards: [] };
+      }
       const data = patientData(ctx.prefetch);
       const obsProblem =
         data.unavailable.find((u) => u.key === 'observations')?.reason ??
@@ -167,11 +191,20 @@ function orderService(deps: ServiceDeps, tables: PgxTables, hook: 'order-select'
         hook === 'order-sign' ? await shownInSession(ctx, query, deps.orderSessionMs) : new Set<string>();
       const cards: ProducedCard[] = [];
       for (const order of orders) {
-        const built = await buildFor(deps, tables, order, data.resources, obsProblem, ctx.now);
-        if (built === undefined) continue;
         const orderRef = orderRefOf(order);
-        if (verdict(built.key, orderRef).suppressed || shownAtSelect.has(`${built.key}|${orderRef}`))
+        const built = await buildFor(deps, tables, order, data.resources, obsProblem, ctx.now, ctx.trace);
+        if (built === undefined) continue;
+        const v = verdict(built.key, orderRef);
+        if (v.suppressed) {
+          ctx.trace?.suppressed(built.key, v, { orderRef });
           continue;
+        }
+        if (shownAtSelect.has(`${built.key}|${orderRef}`)) {
+          ctx.trace?.held(built.key, 'shown at order-select for this order in this ordering session', {
+            orderRef,
+          });
+          continue;
+        }
         const resultId = await saveResult(
           ctx.store,
           {
@@ -189,8 +222,10 @@ function orderService(deps: ServiceDeps, tables: PgxTables, hook: 'order-select'
           ctx.now,
           deps.resultTtlMs,
         );
+        const card = makeCard({ ...built.parts, links: [smartLink(deps.smartLaunchUrl, resultId)] });
+        ctx.trace?.shown({ key: built.key, uuid: card.uuid, orderRef });
         cards.push({
-          card: makeCard({ ...built.parts, links: [smartLink(deps.smartLaunchUrl, resultId)] }),
+          card,
           key: built.key,
           orderRefs: [orderRef],
           ...(built.models.length > 0 ? { models: built.models } : {}),

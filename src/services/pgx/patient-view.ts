@@ -38,7 +38,10 @@ export function pgxPatientViewService(deps: ServiceDeps, tables: PgxTables = loa
       },
     },
     async handle(ctx) {
-      if (deps.disabledCards.has('pgx')) return { cards: [] };
+      if (deps.disabledCards.has('pgx')) {
+        ctx.trace?.switchedOff('pgx');
+        return { cards: [] };
+      }
       const data = patientData(ctx.prefetch);
       const active = data.resources.filter(
         (r): r is MedicationRequest | MedicationStatement =>
@@ -53,12 +56,22 @@ export function pgxPatientViewService(deps: ServiceDeps, tables: PgxTables = loa
         if (f?.kind === 'actionable') byDrug.set(match.drug, f);
       }
       const findings = [...byDrug.values()];
-      if (findings.length === 0) return { cards: [] };
+      if (findings.length === 0) {
+        ctx.trace?.notNeeded(
+          `no actionable CPIC finding for the ${String(active.length)} active medication(s) on file`,
+          'pgx',
+        );
+        return { cards: [] };
+      }
       const key = `pgx:patient-view:${findings.map(findingKey).sort().join(';')}`;
       const query = historyQuery(ctx, PATIENT_VIEW_ID);
       const { patientRef } = query;
       const verdict = await suppressionFor(ctx.store, query, ctx.now, deps.suppression);
-      if (verdict(key).suppressed) return { cards: [] };
+      const v = verdict(key);
+      if (v.suppressed) {
+        ctx.trace?.suppressed(key, v, { card: 'pgx' });
+        return { cards: [] };
+      }
       const cards = tables.files.cards;
       const drugs = findings.map((f) => f.drug).join(', ');
       const summary = render(cards.summaries.patientView, { count: findings.length, drugs });
@@ -106,22 +119,16 @@ export function pgxPatientViewService(deps: ServiceDeps, tables: PgxTables = loa
               url: 'https://cpicpgx.org/guidelines/',
               topic: first.guideline.source.topic,
             };
-      return {
-        cards: [
-          {
-            card: makeCard({
-              summary: clipped,
-              indicator,
-              detail,
-              source,
-              overrideReasons: cards.overrideReasons.finding,
-              links: [smartLink(deps.smartLaunchUrl, resultId)],
-            }),
-            key,
-            resultId,
-          },
-        ],
-      };
+      const card = makeCard({
+        summary: clipped,
+        indicator,
+        detail,
+        source,
+        overrideReasons: cards.overrideReasons.finding,
+        links: [smartLink(deps.smartLaunchUrl, resultId)],
+      });
+      ctx.trace?.shown({ key, uuid: card.uuid, card: 'pgx' });
+      return { cards: [{ card, key, resultId }] };
     },
   };
 }
