@@ -54,7 +54,10 @@ export function headline(model: ModelCard, run: OkRun, hypothetical = false): HT
   for (const o of model.outputs.filter((x) => x.unit === 'code')) {
     const value = run.outputs[o.name];
     if (value === undefined) continue;
-    list.append(h('dt', {}, outputLabel(model, o)), h('dd', { class: 'code-output' }, codeLabel(o, value)));
+    list.append(
+      h('dt', { class: 'code-output' }, outputLabel(model, o)),
+      h('dd', { class: 'code-output' }, codeLabel(o, value)),
+    );
   }
   return list;
 }

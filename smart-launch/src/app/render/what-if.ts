@@ -259,7 +259,12 @@ export function whatIf(api: AugurApi, model: ModelCard, run: WhatIfRun): HTMLEle
         inputs: Object.fromEntries(
           model.inputs.map((s) => [
             s.name,
-            { ...(run.inputs[s.name] ?? { flags: [] }), value: inputs[s.name] ?? null },
+            {
+              ...(run.inputs[s.name] ?? { flags: [] }),
+              // A filled-in value has no record behind it: its unit is the model's.
+              ...(run.inputs[s.name]?.unit === undefined && s.unit !== undefined ? { unit: s.unit } : {}),
+              value: inputs[s.name] ?? null,
+            },
           ]),
         ),
         outputs: answer.outputs,
