@@ -71,8 +71,8 @@ export interface Harness {
   accessToken: string;
   auth: AuthServer;
   browser: Browser;
-  /** A page in a fresh browser context (own sessionStorage, cookies). */
-  newPage(): Promise<Page>;
+  /** A page in a fresh browser context (own sessionStorage, cookies); `locale` is the browser's language. */
+  newPage(options?: { locale?: string }): Promise<Page>;
   diagnostics(page: Page): PageDiagnostics;
   /** EHR launch (`launch.html?iss=…&launch=…`) for a patient; resolves with the settled launch state. */
   ehrLaunch(page: Page, context: LaunchContext): Promise<LaunchState>;
@@ -218,8 +218,10 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     accessToken,
     auth,
     browser,
-    async newPage() {
-      const context = await browser.newContext();
+    async newPage(options = {}) {
+      const context = await browser.newContext(
+        options.locale === undefined ? {} : { locale: options.locale },
+      );
       const page = await context.newPage();
       const d: PageDiagnostics = { consoleErrors: [], pageErrors: [], failedResponses: [] };
       page.on('response', (r) => {

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aPatient } from '../support/fhir-builders.js';
 import { startHarness, type Harness } from './harness.js';
+import { capture } from './screenshots.js';
 
 let h: Harness;
 let downBase: string;
@@ -97,6 +98,7 @@ describe('launch errors', () => {
       'Augur is not set up for the FHIR server at evil.example.',
     );
     expect(await alert.locator('.launch-error-action').innerText()).toContain('administrator');
+    await capture(page, h.browser, 'launch-error');
     await page.context().close();
   });
 });
@@ -110,6 +112,7 @@ describe('standalone launch with several allowed FHIR servers', () => {
       .locator('.launch-chooser a')
       .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
     expect(links.map((l) => new URL(l).searchParams.get('iss'))).toEqual([h.fhir.baseUrl, downBase]);
+    await capture(page, h.browser, 'launch-chooser');
     h.auth.standaloneContext = { patientId: 'p1' };
     await page.locator('.launch-chooser a').first().click();
     await page.waitForURL((u) => u.pathname === '/smart-launch/index.html');

@@ -8,7 +8,6 @@
  * Also: opened from a PGx card (hook answered from prefetch), the card's stored findings show the
  * genotype → phenotype → recommendation chain with the guideline link, next to the live findings.
  */
-import { mkdirSync } from 'node:fs';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FhirResource, MedicationRequest } from 'fhir/r4.js';
@@ -29,8 +28,8 @@ import {
 import { aPatientViewRequest } from '../support/hook-requests.js';
 import { forPatient, hookCards, smartResultId } from './cards.js';
 import { startHarness, type Harness } from './harness.js';
+import { capture, openAll, SHOTS } from './screenshots.js';
 
-const SHOTS = 'test-output/screenshots';
 const PANEL = 380;
 const of = forPatient('p2');
 
@@ -72,7 +71,6 @@ beforeAll(async () => {
     },
   });
   await h.fhir.seed(RECORD);
-  mkdirSync(SHOTS, { recursive: true });
 });
 afterAll(async () => {
   await h.close();
@@ -84,8 +82,6 @@ async function open(page: Page, appContext?: string): Promise<void> {
     await h.ehrLaunch(page, { patientId: 'p2', ...(appContext === undefined ? {} : { appContext }) }),
   ).toBe('ready');
   await h.appReady(page);
-  // Charts are drawn in a microtask after render.
-  await page.locator('canvas').first().waitFor({ timeout: 10_000 });
 }
 
 interface Focused {
@@ -213,6 +209,11 @@ describe('side app: keyboard and accessibility at side-panel width', () => {
     await open(page);
     const section = page.locator('section[data-model="ascvd-pce-10y"]');
     await section.waitFor();
+    // Below the headline the sections are collapsed: open the explanation and what-if from the keyboard.
+    await section.locator('details[data-fold="drivers"] > summary').focus();
+    await page.keyboard.press('Enter');
+    await section.locator('details[data-fold="what-if"] > summary').focus();
+    await page.keyboard.press('Enter');
 
     // Every what-if control has a <label for> naming it, with the unit for numbers.
     const unlabelled = await page.evaluate(() =>
@@ -264,84 +265,96 @@ describe('side app: keyboard and accessibility at side-panel width', () => {
     await section.locator('.whatif').screenshot({ path: `${SHOTS}/a11y-what-if-keyboard.png` });
   });
 
-  it('lists the models by the rule: IWPC with warfarin ordered, no learned model; PGx computed live', async () => {
-    const page = await h.newPage();
-    await open(page);
-    const listed = await page
-      .locator('section.model[data-model]')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('data-model')));
-    expect(listed).toContain('iwpc-warfarin');
-    expect(listed).toContain('cha2ds2-vasc');
-    expect(listed).not.toContain('learned-pima-diabetes');
-    expect(await page.locator('[data-model="learned-pima-diabetes"]').count()).toBe(0);
-    // KFRE: no CKD → does not apply, with the reason.
-    await expect(page.locator('#not-applicable li[data-model="kfre-4v"]').innerText()).resolves.toMatch(
-      /does not apply: /,
-    );
+  it(
+    'lists the models by the rule: IWPC with warfarin ordered, no learned model; PGx computed live',
+    { timeout: 90_000 },
+    async () => {
+      const page = await h.newPage();
+      await open(page);
+      const listed = await page
+        .locator('section.model[data-model]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-model')));
+      expect(listed).toContain('iwpc-warfarin');
+      expect(listed).toContain('cha2ds2-vasc');
+      expect(listed).not.toContain('learned-pima-diabetes');
+      expect(await page.locator('[data-model="learned-pima-diabetes"]').count()).toBe(0);
+      // KFRE: no CKD → does not apply, with the reason.
+      // (Collapsed under its heading: textContent, not the rendered text.)
+      await expect(page.locator('#not-applicable li[data-model="kfre-4v"]').textContent()).resolves.toMatch(
+        /does not apply: /,
+      );
 
-    const pgx = page.locator('#pgx');
-    const clo = pgx.locator('ul[data-live] li[data-drug="clopidogrel"]');
-    await expect(clo.getAttribute('data-kind')).resolves.toBe('actionable');
-    await expect(clo.innerText()).resolves.toMatch(/CYP2C19 \*1\/\*2[\s\S]*intermediate metabolizer/);
-    await expect(clo.locator('.recommendation').innerText()).resolves.toMatch(
-      /prasugrel or ticagrelor.*strength: strong/,
-    );
-    await expect(clo.locator('.guideline a').getAttribute('href')).resolves.toMatch(
-      /^https:\/\/cpicpgx\.org\//,
-    );
-    const slco = pgx.locator('.pgx-genes li[data-gene="SLCO1B1"]');
-    await expect(slco.getAttribute('data-status')).resolves.toBe('uninterpretable');
-    await expect(slco.innerText()).resolves.toMatch(/Not interpretable — not treated as normal/);
-    await expect(pgx.locator('li[data-drug="simvastatin"]').getAttribute('data-kind')).resolves.toBe(
-      'uninterpretable',
-    );
-    await page.screenshot({ path: `${SHOTS}/a11y-side-panel.png`, fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 900 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
-    await page.screenshot({ path: `${SHOTS}/a11y-full-width.png`, fullPage: true });
-  });
+      const pgx = page.locator('#pgx');
+      // Collapsed under its heading until opened (it leads the page only when opened from a PGx card).
+      await pgx.locator(':scope > details > summary').click();
+      const clo = pgx.locator('ul[data-live] li[data-drug="clopidogrel"]');
+      await expect(clo.getAttribute('data-kind')).resolves.toBe('actionable');
+      await expect(clo.innerText()).resolves.toMatch(/CYP2C19 \*1\/\*2[\s\S]*intermediate metabolizer/);
+      await expect(clo.locator('.recommendation').innerText()).resolves.toMatch(
+        /prasugrel or ticagrelor.*strength: strong/,
+      );
+      await expect(clo.locator('.guideline a').getAttribute('href')).resolves.toMatch(
+        /^https:\/\/cpicpgx\.org\//,
+      );
+      const slco = pgx.locator('.pgx-genes li[data-gene="SLCO1B1"]');
+      await expect(slco.getAttribute('data-status')).resolves.toBe('uninterpretable');
+      await expect(slco.innerText()).resolves.toMatch(/Not interpretable — not treated as normal/);
+      await expect(pgx.locator('li[data-drug="simvastatin"]').getAttribute('data-kind')).resolves.toBe(
+        'uninterpretable',
+      );
+      await capture(page, h.browser, 'af-warfarin-pgx');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+      await openAll(page);
+      await capture(page, h.browser, 'af-warfarin-pgx-expanded');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    },
+  );
 });
 
 describe('side app opened from a PGx card', () => {
-  it('shows the card’s stored findings (gene → phenotype → recommendation, guideline) before the models', async () => {
-    const byType = (t: string) => RECORD.filter((r) => r.resourceType === t);
-    // The hook answered from prefetch (no fhirServer: the harness's EHR client allows none yet).
-    const cards = await hookCards(
-      h,
-      pgxServiceId,
-      aPatientViewRequest({
-        patientId: 'p2',
-        prefetch: {
-          patient: byType('Patient')[0],
-          observations: aBundle(byType('Observation')),
-          medications: aBundle(
-            byType('MedicationRequest').filter((r) => (r as MedicationRequest).status === 'active'),
-          ),
-          statements: aBundle(byType('MedicationStatement')),
-        },
-      }),
-    );
-    const card = cards[0];
-    const resultId = smartResultId(card);
-    if (card === undefined || resultId === undefined) throw new Error('no PGx card with a SMART link');
+  it(
+    'shows the card’s stored findings (gene → phenotype → recommendation, guideline) before the models',
+    { timeout: 60_000 },
+    async () => {
+      const byType = (t: string) => RECORD.filter((r) => r.resourceType === t);
+      // The hook answered from prefetch (no fhirServer: the harness's EHR client allows none yet).
+      const cards = await hookCards(
+        h,
+        pgxServiceId,
+        aPatientViewRequest({
+          patientId: 'p2',
+          prefetch: {
+            patient: byType('Patient')[0],
+            observations: aBundle(byType('Observation')),
+            medications: aBundle(
+              byType('MedicationRequest').filter((r) => (r as MedicationRequest).status === 'active'),
+            ),
+            statements: aBundle(byType('MedicationStatement')),
+          },
+        }),
+      );
+      const card = cards[0];
+      const resultId = smartResultId(card);
+      if (card === undefined || resultId === undefined) throw new Error('no PGx card with a SMART link');
 
-    const page = await h.newPage();
-    await open(page, resultId);
-    await expect(page.locator('#from-card .card-summary').innerText()).resolves.toBe(card.summary);
-    const stored = page.locator('#pgx-from-card li[data-drug="clopidogrel"]');
-    await expect(stored.getAttribute('data-kind')).resolves.toBe('actionable');
-    await expect(stored.locator('li[data-gene="CYP2C19"]').innerText()).resolves.toMatch(
-      /CYP2C19 \*1\/\*2[\s\S]*intermediate metabolizer[\s\S]*2024-02-14/,
-    );
-    await expect(stored.locator('.guideline a').getAttribute('href')).resolves.toMatch(/cpicpgx\.org/);
-    // The PGx section comes before the first model section.
-    const order = await page.evaluate(() => {
-      const pgx = document.getElementById('pgx');
-      const model = document.querySelector('section.model');
-      return pgx !== null && model !== null && (pgx.compareDocumentPosition(model) & 4) !== 0;
-    });
-    expect(order).toBe(true);
-    await page.screenshot({ path: `${SHOTS}/side-panel-from-pgx-card.png`, fullPage: true });
-    expect(h.diagnostics(page).pageErrors).toEqual([]);
-  });
+      const page = await h.newPage();
+      await open(page, resultId);
+      await expect(page.locator('#from-card .card-summary').innerText()).resolves.toBe(card.summary);
+      const stored = page.locator('#pgx-from-card li[data-drug="clopidogrel"]');
+      await expect(stored.getAttribute('data-kind')).resolves.toBe('actionable');
+      await expect(stored.locator('li[data-gene="CYP2C19"]').innerText()).resolves.toMatch(
+        /CYP2C19 \*1\/\*2[\s\S]*intermediate metabolizer[\s\S]*Feb 14, 2024/,
+      );
+      await expect(stored.locator('.guideline a').getAttribute('href')).resolves.toMatch(/cpicpgx\.org/);
+      // The PGx section comes before the first model section.
+      const order = await page.evaluate(() => {
+        const pgx = document.getElementById('pgx');
+        const model = document.querySelector('section.model');
+        return pgx !== null && model !== null && (pgx.compareDocumentPosition(model) & 4) !== 0;
+      });
+      expect(order).toBe(true);
+      await capture(page, h.browser, 'from-pgx-card');
+      expect(h.diagnostics(page).pageErrors).toEqual([]);
+    },
+  );
 });

@@ -4,7 +4,6 @@
  * the card's stored result holds, recomputed live from FHIR; what-if changes the estimate; screenshots
  * at side-panel and full width go to test-output/screenshots/ (gitignored) for a person to look at.
  */
-import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card } from '../../src/cds/types.js';
 import { cardiovascularService } from '../../src/services/cardiovascular/service.js';
@@ -21,8 +20,8 @@ import {
 import { aPatientViewRequest } from '../support/hook-requests.js';
 import { forPatient, hookCards, smartResultId } from './cards.js';
 import { startHarness, type Harness } from './harness.js';
+import { capture, openAll, SHOTS } from './screenshots.js';
 
-const SHOTS = 'test-output/screenshots';
 const subject = forPatient('p1');
 
 let h: Harness;
@@ -54,7 +53,6 @@ beforeAll(async () => {
     subject(aCondition({ id: 'dm', icd10: 'E11.9' })),
     subject(aMedicationRequest({ id: 'lis', rxnorm: '29046', display: 'lisinopril' })),
   ] as never);
-  mkdirSync(SHOTS, { recursive: true });
 });
 afterAll(async () => {
   await h.close();
@@ -74,46 +72,53 @@ async function openCard(): Promise<{ card: Card; resultId: string }> {
 }
 
 describe('side app UI', () => {
-  it('shows the number the card showed, recomputed live, and what-if changes the estimate', async () => {
-    const { card, resultId } = await openCard();
-    const page = await h.newPage();
-    await page.setViewportSize({ width: 380, height: 900 });
-    expect(await h.ehrLaunch(page, { patientId: 'p1', appContext: resultId })).toBe('ready');
-    await h.appReady(page);
+  it(
+    'shows the number the card showed, recomputed live, and what-if changes the estimate',
+    { timeout: 120_000 },
+    async () => {
+      const { card, resultId } = await openCard();
+      const page = await h.newPage();
+      await page.setViewportSize({ width: 380, height: 900 });
+      expect(await h.ehrLaunch(page, { patientId: 'p1', appContext: resultId })).toBe('ready');
+      await h.appReady(page);
 
-    await expect(page.locator('#from-card .card-summary').innerText()).resolves.toBe(card.summary);
-    // A cardiovascular card's stored findings are its own shape: no PGx "from the card" block.
-    expect(await page.locator('#pgx-from-card').count()).toBe(0);
-    // The card's model comes first among the model sections.
-    await expect(page.locator('section.model').first().getAttribute('data-model')).resolves.toBe(
-      'ascvd-pce-10y',
-    );
-    const pce = page.locator('#from-card li[data-model="ascvd-pce-10y"]');
-    expect(await pce.getAttribute('data-same')).toBe('true');
-    const storedText = await pce.locator('.stored-value').innerText();
-    // The number in the card's summary is the one the stored result and the live section show.
-    const live = await page.locator('section[data-model="ascvd-pce-10y"] dd.primary .number').innerText();
-    expect(storedText.startsWith(live)).toBe(true);
-    expect(card.summary).toContain(live.replace(' %', ''));
-    await page.screenshot({ path: `${SHOTS}/side-panel-from-card.png`, fullPage: true });
+      await expect(page.locator('#from-card .card-summary').innerText()).resolves.toBe(card.summary);
+      // A cardiovascular card's stored findings are its own shape: no PGx "from the card" block.
+      expect(await page.locator('#pgx-from-card').count()).toBe(0);
+      // The card's model comes first among the model sections.
+      await expect(page.locator('section.model').first().getAttribute('data-model')).resolves.toBe(
+        'ascvd-pce-10y',
+      );
+      const pce = page.locator('#from-card li[data-model="ascvd-pce-10y"]');
+      expect(await pce.getAttribute('data-same')).toBe('true');
+      const storedText = await pce.locator('.stored-value').innerText();
+      // The number in the card's summary is the one the stored result and the live section show.
+      const live = await page.locator('section[data-model="ascvd-pce-10y"] dd.primary .number').innerText();
+      expect(storedText.startsWith(live)).toBe(true);
+      expect(card.summary).toContain(live.replace(' %', ''));
+      // Every view at side-panel and full width, collapsed as it opens and with every section open.
+      await capture(page, h.browser, 'from-card');
+      await openAll(page);
+      await capture(page, h.browser, 'from-card-expanded');
+      await page.setViewportSize({ width: 380, height: 900 });
 
-    const section = page.locator('section[data-model="ascvd-pce-10y"]');
-    await section.locator('input[name="systolic_bp_mm_hg"]').fill('118');
-    const result = section.locator('.whatif-result[data-state="ok"]');
-    await result.waitFor({ timeout: 10_000 });
-    const hypothetical = await result.locator('dd.primary .number').innerText();
-    expect(hypothetical).not.toBe(live);
-    expect(Number.parseFloat(hypothetical)).toBeLessThan(Number.parseFloat(live));
-    await expect(result.locator('.hypothetical-banner').innerText()).resolves.toMatch(/Hypothetical/);
-    await section.locator('.whatif').screenshot({ path: `${SHOTS}/side-panel-what-if.png` });
+      const section = page.locator('section[data-model="ascvd-pce-10y"]');
+      await section.locator('input[name="systolic_bp_mm_hg"]').fill('118');
+      const result = section.locator('.whatif-result[data-state="ok"]');
+      await result.waitFor({ timeout: 10_000 });
+      const hypothetical = await result.locator('dd.primary .number').innerText();
+      expect(hypothetical).not.toBe(live);
+      expect(Number.parseFloat(hypothetical)).toBeLessThan(Number.parseFloat(live));
+      await expect(result.locator('.hypothetical-banner').innerText()).resolves.toMatch(/Hypothetical/);
+      await section.locator('.whatif').screenshot({ path: `${SHOTS}/side-panel-what-if.png` });
 
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.screenshot({ path: `${SHOTS}/full-width.png`, fullPage: true });
-    expect(h.diagnostics(page).pageErrors).toEqual([]);
-    expect(h.diagnostics(page).consoleErrors.filter((e) => e.includes('Content Security Policy'))).toEqual(
-      [],
-    );
-  });
+      await capture(page, h.browser, 'from-card-what-if');
+      expect(h.diagnostics(page).pageErrors).toEqual([]);
+      expect(h.diagnostics(page).consoleErrors.filter((e) => e.includes('Content Security Policy'))).toEqual(
+        [],
+      );
+    },
+  );
 
   it('without an appContext rebuilds from the launch context, with no error', async () => {
     const page = await h.newPage();

@@ -63,6 +63,20 @@ export function bandOf(data: CardData, modelId: string, output: string, value: n
   return bands === undefined ? undefined : bandFor(bands, value);
 }
 
+/** The band `value` falls in, with its position among the output's bands (0 = lowest). */
+export function bandLevel(
+  data: CardData,
+  modelId: string,
+  output: string,
+  value: number,
+): { band: Band; index: number; count: number } | undefined {
+  const bands = data.bands.get(`${modelId}/${output}`);
+  const band = bands === undefined ? undefined : bandFor(bands, value);
+  if (bands === undefined || band === undefined) return undefined;
+  const ordered = [...bands].sort((a, b) => (a.min ?? -Infinity) - (b.min ?? -Infinity));
+  return { band, index: ordered.findIndex((b) => b.id === band.id), count: ordered.length };
+}
+
 export function cardLabel(data: CardData, modelId: string, input: string): string | undefined {
   return data.labels.get(modelId)?.[input] ?? data.labels.get('*')?.[input];
 }

@@ -50,6 +50,27 @@ export function drawChart<T extends 'bar' | 'line'>(
   return new Chart(canvas, config);
 }
 
+/**
+ * Run `draw` once `holder` is laid out with a width (a chart in a collapsed section is drawn when the
+ * section opens, at its real width, not at zero). Marks the holder `data-drawn` afterwards.
+ */
+export function whenVisible(holder: HTMLElement, draw: () => void): void {
+  const run = (): void => {
+    draw();
+    holder.dataset['drawn'] = 'true';
+  };
+  if (holder.isConnected && holder.clientWidth > 0) {
+    run();
+    return;
+  }
+  const observer = new ResizeObserver(() => {
+    if (holder.clientWidth === 0) return;
+    observer.disconnect();
+    run();
+  });
+  observer.observe(holder);
+}
+
 /** Destroy the charts inside `el` before it is replaced (chart.js holds resize observers). */
 export function disposeCharts(el: Element): void {
   for (const canvas of el.querySelectorAll('canvas')) Chart.getChart(canvas)?.destroy();

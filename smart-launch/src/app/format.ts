@@ -2,17 +2,18 @@
  * How the app words numbers, inputs and flags. The number formats and flag words are the cards'
  * own (src/cards/format.ts), so the app and the card say the same thing.
  */
-import { displayUnit, FLAG_WORDS, formatNumber, percent } from '../../../src/cards/format.js';
+import { formatNumber, percent } from '../../../src/cards/format.js';
 import type { Flag, InputProvenance } from '../../../src/features/types.js';
-import type { InputSpec, OutputSpec } from '../../../src/models/manifest.js';
+import type { OutputSpec } from '../../../src/models/manifest.js';
+import { descriptionLabel, enumLabel, flagLabel, unitLabel } from './labels.js';
 
-export { describeInput, displayUnit, formatNumber, percent } from '../../../src/cards/format.js';
+export { formatNumber, percent } from '../../../src/cards/format.js';
+
+/** A unit in words (labels.json): "years" for UCUM `a`, "mmHg" for `mm[Hg]`. */
+export const displayUnit = unitLabel;
 
 /** A short label from the input's description: its first clause ("Systolic blood pressure, mm Hg …" → "Systolic blood pressure"). */
-export function inputLabel(spec: Pick<InputSpec, 'name' | 'description'>): string {
-  const first = spec.description.split(/[,.:;(]| — /)[0]?.trim() ?? '';
-  return first === '' ? spec.name.replace(/_/g, ' ') : first;
-}
+export const inputLabel = descriptionLabel;
 
 /** An output value in its unit: 0.142 → "14.2 %", 3 → "3 points", 35.1 mg/wk → "35.1 mg/week". */
 export function formatOutput(spec: Pick<OutputSpec, 'unit'>, value: number): string {
@@ -55,35 +56,57 @@ export function codeLabel(spec: Pick<OutputSpec, 'description'>, value: number):
   return `code ${String(value)}`;
 }
 
-/** Text + symbol for every flag, so no flag depends on colour. `derived` is information, not a warning. */
-const FLAG_SYMBOL: Readonly<Record<Flag, string>> = {
-  missing: '✕',
-  stale: '⏱',
-  'out-of-range': '⚠',
-  'unit-unknown': '?',
-  defaulted: '◌',
-  derived: 'ƒ',
-  'matched-by-text': '≈',
-  uninterpretable: '?',
-};
-
-export function flagText(flag: Flag): { symbol: string; words: string; warning: boolean } {
-  return {
-    symbol: FLAG_SYMBOL[flag],
-    words: FLAG_WORDS[flag] ?? (flag === 'derived' ? 'calculated from other results' : flag),
-    warning: flag !== 'derived',
-  };
-}
+/** Text + symbol for every flag (labels.json), so no flag depends on colour. `derived` is information, not a warning. */
+export const flagText = (flag: Flag): { symbol: string; words: string; warning: boolean } => flagLabel(flag);
 
 export const warningFlags = (p: InputProvenance): Flag[] => p.flags.filter((f) => flagText(f).warning);
 
-/** "152 mmHg", "yes", "female", "not recorded". */
-export function valueText(p: Pick<InputProvenance, 'value' | 'unit'>): string {
+/** "152 mmHg", "yes", "female", "67 years", "not recorded"; `input` names enum values in words. */
+export function valueText(p: Pick<InputProvenance, 'value' | 'unit'>, input?: string): string {
   if (p.value === null) return 'not recorded';
   if (typeof p.value === 'boolean') return p.value ? 'yes' : 'no';
-  if (typeof p.value === 'string') return p.value;
+  if (typeof p.value === 'string') return input === undefined ? p.value : enumLabel(input, p.value);
   const unit = displayUnit(p.unit);
   return unit === '' ? formatNumber(p.value) : `${formatNumber(p.value)} ${unit}`;
 }
 
-export const dateText = (d: string | undefined): string => (d === undefined ? '' : d.slice(0, 10));
+/** The user's locale for every date and time the app shows (the browser's, unless a test sets one). */
+let LOCALE: string | undefined;
+export function setLocale(locale: string | undefined): void {
+  LOCALE = locale;
+}
+
+const DATE_ONLY = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+
+/**
+ * A FHIR date or dateTime as a date in the user's locale ("Jun 1, 2026", "01/06/2026"): one format
+ * everywhere. A date-only value is a calendar day (never shifted by the time zone); a partial date
+ * ("2024", "2024-02") shows what it has.
+ */
+export function dateText(d: string | undefined): string {
+  if (d === undefined || d === '') return '';
+  if (DATE_ONLY.test(d)) {
+    const [y, m, day] = d.split('-').map(Number);
+    const utc = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, day ?? 1));
+    const opts: Intl.DateTimeFormatOptions =
+      m === undefined
+        ? { year: 'numeric', timeZone: 'UTC' }
+        : day === undefined
+          ? { year: 'numeric', month: 'short', timeZone: 'UTC' }
+          : { dateStyle: 'medium', timeZone: 'UTC' };
+    return new Intl.DateTimeFormat(LOCALE, opts).format(utc);
+  }
+  const t = new Date(d);
+  return Number.isNaN(t.getTime()) ? d : new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium' }).format(t);
+}
+
+/** Date and time, where the time matters (when a result was computed). Same locale and date style. */
+export function dateTimeText(d: Date | string): string {
+  const t = typeof d === 'string' ? new Date(d) : d;
+  if (Number.isNaN(t.getTime())) return String(d);
+  return new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeStyle: 'short' }).format(t);
+}
+
+/** A point on a time axis (epoch ms) as month and year in the user's locale. */
+export const monthText = (time: number): string =>
+  new Intl.DateTimeFormat(LOCALE, { year: 'numeric', month: 'short' }).format(new Date(time));

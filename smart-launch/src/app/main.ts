@@ -5,6 +5,7 @@
  */
 import rxnormIngredients from '../../../models/rxnorm-ingredients.json';
 import valueSetsJson from '../../../models/valuesets.json';
+import { resolveMedicationClass } from '../../../src/features/medications.js';
 import { getValueSet, loadValueSets } from '../../../src/features/valuesets.js';
 import type { ResultPayload } from '../../../src/cards/result.js';
 import type { AugurSession } from '../session/index.js';
@@ -12,11 +13,13 @@ import { AugurApi } from './augur-api.js';
 import { runLive } from './compute.js';
 import { h, replaceChildren } from './dom.js';
 import { loadPatientData } from './fhir-data.js';
+import { dateTimeText } from './format.js';
 import { labelOf } from './labels.js';
 import { storedPgx } from './pgx-view.js';
 import { selectModels, WARFARIN_VALUE_SET, warfarinUse, type Omitted } from './model-selection.js';
 import { summaryText } from './render/headline.js';
-import { modelSection, notApplicableList, sectionId } from './render/model.js';
+import { sharedInputs, sharedInputsTable } from './render/inputs-table.js';
+import { modelSection, notApplicableList, sectionId, type StatinUse } from './render/model.js';
 import { patientBanner } from './render/patient.js';
 import { pgxSection } from './render/pgx.js';
 import { storedComparison } from './render/stored.js';
@@ -25,6 +28,34 @@ import { trendSeries } from './trends.js';
 import type { ModelCard, ModelRun } from './types.js';
 
 const VALUE_SETS = loadValueSets(valueSetsJson, { rxnormIngredients });
+
+/** An active statin order or statement (value set `statin-medications`), if any. */
+function statinUse(resources: Parameters<typeof resolveMedicationClass>[0]): StatinUse | undefined {
+  const r = resolveMedicationClass(resources, getValueSet(VALUE_SETS, 'statin-medications'));
+  return r.value === true ? { source: r.source } : undefined;
+}
+
+/** Links to a collapsed section open it (the overview's jump links). */
+function openOnJump(root: HTMLElement): void {
+  root.addEventListener('click', (e) => {
+    const a = e.target instanceof Element ? e.target.closest('a[href^="#"]') : null;
+    const id = a?.getAttribute('href')?.slice(1);
+    const target = id === undefined || id === '' ? null : document.getElementById(id);
+    const details = target instanceof HTMLDetailsElement ? target : target?.querySelector(':scope > details');
+    if (details instanceof HTMLDetailsElement) details.open = true;
+  });
+}
+
+/** A page section whose body is collapsed under its heading. */
+function foldedSection(section: HTMLElement): HTMLElement {
+  const heading = section.querySelector(':scope > h2');
+  if (heading === null) return section;
+  const rest = [...section.childNodes].filter((n) => n !== heading);
+  const details = h('details', { class: 'fold section-fold' }, h('summary', {}, heading));
+  details.append(...rest);
+  section.replaceChildren(details);
+  return section;
+}
 
 function overview(
   models: readonly ModelCard[],
@@ -63,6 +94,8 @@ function overview(
       pgxFirst ? [' · ', h('a', { href: '#trends' }, 'Trends')] : '',
       ' · ',
       h('a', { href: '#not-applicable' }, 'Models that do not apply'),
+      ' · ',
+      h('a', { href: '#inputs' }, 'Inputs on file'),
     ),
   );
 }
@@ -124,14 +157,25 @@ export async function runApp(root: HTMLElement, session: AugurSession): Promise<
   const notShown: Omitted[] = selection.omitted.filter((o) => o.mention);
   const fromPgxCard = stored === undefined ? undefined : storedPgx(stored);
   const pgxFirst = fromPgxCard !== undefined;
-  const pgx = safeSection('pgx', 'Pharmacogenomics (CPIC)', () => pgxSection(data.resources, fromPgxCard));
+  const pgxBuilt = safeSection('pgx', 'Pharmacogenomics (CPIC)', () =>
+    pgxSection(data.resources, fromPgxCard),
+  );
+  // Opened from a PGx card, its findings are the headline; otherwise the section is collapsed.
+  const pgx = pgxFirst ? pgxBuilt : foldedSection(pgxBuilt);
+  const statin = statinUse(data.resources);
+  const inputsOnFile = h(
+    'section',
+    { class: 'inputs-on-file', id: 'inputs', 'aria-labelledby': 'inputs-h' },
+    h('h2', { id: 'inputs-h' }, 'Inputs on file'),
+    sharedInputsTable(sharedInputs(applicable)),
+  );
   replaceChildren(
     root,
     patientBanner(session.patient),
     h(
       'p',
       { class: 'as-of' },
-      `Computed now (${now.toLocaleString()}) from the record, with this app's own access.`,
+      `Computed now (${dateTimeText(now)}) from the record, with this app's own access.`,
     ),
     data.failed.length === 0
       ? ''
@@ -143,10 +187,12 @@ export async function runApp(root: HTMLElement, session: AugurSession): Promise<
     stored === undefined ? '' : storedComparison(stored, models, runs),
     pgxFirst ? pgx : '',
     overview(selection.listed, runs, pgxFirst),
-    applicable.map(({ model, run }) => modelSection(api, model, run)),
-    trendsSection(trendSeries(selection.listed, data.resources, VALUE_SETS, now)),
+    applicable.map(({ model, run }) => modelSection(api, model, run, statin)),
+    foldedSection(inputsOnFile),
+    foldedSection(trendsSection(trendSeries(selection.listed, data.resources, VALUE_SETS, now), now)),
     pgxFirst ? '' : pgx,
-    notApplicableList(notApplicable, notShown),
+    ((na) => (typeof na === 'string' ? na : foldedSection(na)))(notApplicableList(notApplicable, notShown)),
   );
+  openOnJump(root);
   document.documentElement.dataset['app'] = 'ready';
 }

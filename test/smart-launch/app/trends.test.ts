@@ -3,7 +3,7 @@
  * oldest first, one series per measurement however many models read it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { trendSeries } from '../../../smart-launch/src/app/trends.js';
+import { trendAxes, trendSeries } from '../../../smart-launch/src/app/trends.js';
 import type { ModelCard } from '../../../smart-launch/src/app/types.js';
 import { aBloodPressure, anObservation } from '../../support/fhir-builders.js';
 import { builtInModels } from '../../support/services.js';
@@ -64,5 +64,38 @@ describe('trendSeries', () => {
       NOW,
     );
     expect(series.find((s) => s.input === 'total_cholesterol_mg_dl')).toBeUndefined();
+  });
+
+  it('keeps the lab reference range, converted to the series unit', () => {
+    const hdl = anObservation({ id: 'h1', loinc: '2085-9', value: 1.1, unit: 'mmol/L', date: '2024-06-01' });
+    hdl.referenceRange = [
+      { low: { value: 1.0, unit: 'mmol/L', system: 'http://unitsofmeasure.org', code: 'mmol/L' } },
+    ];
+    const series = trendSeries(models, [hdl], VALUE_SETS, NOW).find(
+      (s) => s.input === 'hdl_cholesterol_mg_dl',
+    );
+    expect(series?.referenceRange?.low).toBeCloseTo(38.67, 1);
+    expect(series?.referenceRange?.high).toBeUndefined();
+  });
+});
+
+describe('trendAxes', () => {
+  const at = (iso: string, value: number) => ({ date: iso, time: Date.parse(iso), value, source: undefined });
+  it('147–153 mmHg is drawn on an axis at least a third of its magnitude wide, ending today', () => {
+    const axes = trendAxes({ points: [at('2024-01-01', 147), at('2024-06-01', 153)] }, NOW);
+    expect(axes.yMax - axes.yMin).toBeGreaterThanOrEqual(50);
+    expect(axes.yMin).toBeLessThanOrEqual(147);
+    expect(axes.yMax).toBeGreaterThanOrEqual(153);
+    expect(axes.yMin).toBeGreaterThanOrEqual(0);
+    expect(axes.xMax).toBe(NOW.getTime());
+    expect(axes.xMin).toBeLessThan(Date.parse('2024-01-01'));
+  });
+  it('includes the reference range, never below zero for positive values', () => {
+    const axes = trendAxes(
+      { points: [at('2024-01-01', 3), at('2024-06-01', 4)], referenceRange: { low: 0.5, high: 12 } },
+      NOW,
+    );
+    expect(axes.yMin).toBe(0);
+    expect(axes.yMax).toBeGreaterThanOrEqual(12);
   });
 });

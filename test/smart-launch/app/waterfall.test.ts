@@ -4,7 +4,7 @@
  * points are chained in order of size and end at the patient's estimate.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { amountFor, waterfall } from '../../../smart-launch/src/app/waterfall.js';
+import { amountFor, amountKind, referenceWords, waterfall } from '../../../smart-launch/src/app/waterfall.js';
 import type { OkRun } from '../../../smart-launch/src/app/types.js';
 import { evaluate } from '../../../src/models/evaluate.js';
 import type { ModelRegistry } from '../../../src/models/types.js';
@@ -106,5 +106,50 @@ describe('waterfall', () => {
     expect(amountFor(run, 'chf', 'score', 1)).toBe(1);
     expect(amountFor(run, 'no_such_input', 'score', 1)).toBeUndefined();
     expect(waterfall(run, 'no_such_output', 1)).toBeUndefined();
+  });
+
+  it('the explanation contract: probabilityPoints win over the approximate shares, the reference label names the base bar; without them, the fallback', async () => {
+    const inputs = {
+      age_years: 63,
+      sex: 'male',
+      race: 'white',
+      total_cholesterol_mg_dl: 230,
+      hdl_cholesterol_mg_dl: 38,
+      systolic_bp_mm_hg: 158,
+      on_bp_treatment: true,
+      current_smoker: true,
+      diabetes: true,
+    };
+    const plain = await okRun('ascvd-pce-10y', inputs);
+    expect(amountKind(plain, 'risk_10y')).toBe('approximate');
+    expect(referenceWords(plain)).toEqual({});
+    expect(waterfall(plain, 'risk_10y', 100)?.baseLabel).toBe('Reference profile');
+
+    // The fixture adds the fields the explanation core may add: per-input probability points that
+    // sum to the change (here: the approximate shares scaled, with SBP given an exact-looking value).
+    const extended = structuredClone(plain);
+    const total =
+      (plain.outputs['risk_10y'] ?? 0) * 100 - (plain.explanation.scales[0]?.referenceOutput ?? 0) * 100;
+    const approx = plain.explanation.contributions.map((c) => c.approxPercentagePoints?.['risk_10y'] ?? 0);
+    const sbpIndex = plain.explanation.contributions.findIndex((c) => c.input === 'systolic_bp_mm_hg');
+    const pp = approx.map((a, i) => (i === sbpIndex ? 12.5 : a));
+    const rest = pp.reduce((x, y) => x + y, 0) - total;
+    const fixIndex = plain.explanation.contributions.findIndex((c) => c.input === 'age_years');
+    pp[fixIndex] = (pp[fixIndex] ?? 0) - rest;
+    extended.explanation.contributions.forEach((c, i) => {
+      (c as { probabilityPoints?: Record<string, number> }).probabilityPoints = { risk_10y: pp[i] ?? 0 };
+    });
+    Object.assign(extended.explanation.reference, {
+      label: 'a 55-year-old non-smoking woman with optimal values',
+      rationale: 'The guideline’s optimal risk-factor profile.',
+    });
+    expect(amountKind(extended, 'risk_10y')).toBe('exact-shapley');
+    expect(amountFor(extended, 'systolic_bp_mm_hg', 'risk_10y', 100)).toBe(12.5);
+    const wf = waterfall(extended, 'risk_10y', 100);
+    if (wf === undefined) throw new Error('no waterfall');
+    expect(wf.baseLabel).toBe('a 55-year-old non-smoking woman with optimal values');
+    expect(wf.steps.find((s) => s.input === 'systolic_bp_mm_hg')?.amount).toBe(12.5);
+    expect(wf.steps.at(-1)?.to ?? Number.NaN).toBeCloseTo(wf.end, 9);
+    expect(referenceWords(extended).rationale).toMatch(/optimal/);
   });
 });

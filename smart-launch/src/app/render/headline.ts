@@ -1,26 +1,36 @@
 /** The number(s) and band at the top of a model's section, and the one-line summary of a run. */
 import type { OutputSpec } from '../../../../src/models/manifest.js';
-import { bandOf } from '../card-data.js';
+import { bandLevel, bandOf } from '../card-data.js';
 import { CARD_DATA } from '../card-data-files.js';
 import { h } from '../dom.js';
 import { codeLabel, formatOutput } from '../format.js';
-import { labelOf } from '../labels.js';
+import { humanText, labelOf, outputLabel } from '../labels.js';
 import type { ModelCard, ModelRun, OkRun } from '../types.js';
-
-const BAND_SYMBOL = { info: 'ℹ', warning: '▲', critical: '‼' } as const;
 
 export const shownOutputs = (model: ModelCard): OutputSpec[] =>
   model.outputs.filter((o) => o.unit !== 'code');
 
-/** "Intermediate risk" etc. from the card data, with a symbol so it never depends on colour. */
+/**
+ * The band ("high risk") with a meter of where it sits among the model's bands (■■■■ = the highest),
+ * so the badge says the band itself — never the card's indicator, which follows the action the card
+ * offers (a high PCE band without a statin draft is an `info` card, and is still "high").
+ */
 export function bandBadge(model: ModelCard, output: string, value: number): HTMLElement | undefined {
-  const band = bandOf(CARD_DATA, model.id, output, value);
-  if (band === undefined) return undefined;
+  const level = bandLevel(CARD_DATA, model.id, output, value);
+  if (level === undefined) return undefined;
+  const { band, index, count } = level;
+  const meter = '■'.repeat(index + 1) + '□'.repeat(count - index - 1);
+  const tier = index === count - 1 ? 'top' : index === 0 ? 'bottom' : 'middle';
   return h(
     'span',
-    { class: `band band-${band.indicator}`, 'data-band': band.id },
-    h('span', { 'aria-hidden': 'true' }, `${BAND_SYMBOL[band.indicator]} `),
-    band.label,
+    {
+      class: `band band-${tier}`,
+      'data-band': band.id,
+      'data-level': `${String(index + 1)}/${String(count)}`,
+    },
+    h('span', { class: 'band-meter', 'aria-hidden': 'true' }, `${meter} `),
+    `${band.label} risk`,
+    h('span', { class: 'visually-hidden' }, ` (band ${String(index + 1)} of ${String(count)})`),
   );
 }
 
@@ -32,7 +42,7 @@ export function headline(model: ModelCard, run: OkRun, hypothetical = false): HT
     const value = run.outputs[o.name];
     if (value === undefined) return;
     list.append(
-      h('dt', {}, o.description.replace(/\.$/, '')),
+      h('dt', {}, outputLabel(model, o)),
       h(
         'dd',
         { class: i === 0 ? 'primary' : undefined, 'data-output': o.name, 'data-value': value },
@@ -45,7 +55,7 @@ export function headline(model: ModelCard, run: OkRun, hypothetical = false): HT
     const value = run.outputs[o.name];
     if (value === undefined) continue;
     list.append(
-      h('dt', {}, o.description.split(':')[0] ?? o.name),
+      h('dt', { class: 'code-output' }, outputLabel(model, o)),
       h('dd', { class: 'code-output' }, codeLabel(o, value)),
     );
   }
@@ -66,7 +76,7 @@ export function noEstimateText(
   model: ModelCard,
   run: Extract<ModelRun, { status: 'insufficient-data' }>,
 ): string {
-  if (run.missing.length === 0) return run.reason.replace(/\.$/, '');
+  if (run.missing.length === 0) return humanText(run.reason).replace(/\.$/, '');
   const names = run.missing.map((n) => labelOf(model, n)).join(', ');
   return `required ${run.missing.length === 1 ? 'input' : 'inputs'} missing from the record — ${names}`;
 }

@@ -5,7 +5,7 @@
 import type { InputProvenance } from '../../../../src/features/types.js';
 import { h } from '../dom.js';
 import { changeUnit, dateText, flagText, signed, valueText } from '../format.js';
-import { labelOf } from '../labels.js';
+import { humanText, inputName, labelOf, outputLabel } from '../labels.js';
 import type { ModelCard, ModelRun } from '../types.js';
 import { amountFor } from '../waterfall.js';
 
@@ -29,7 +29,7 @@ function flagList(p: InputProvenance): HTMLElement | string {
             );
           }),
         ),
-    p.note === undefined ? '' : h('p', { class: 'note' }, p.note),
+    p.note === undefined ? '' : h('p', { class: 'note' }, humanText(p.note)),
   );
 }
 
@@ -66,10 +66,12 @@ function contributionCell(
   );
 }
 
+/** The text equivalent of the waterfall: each input, its value, its effect. Dates, sources and flags are in "Inputs on file", once. */
 export function inputsTable(model: ModelCard, run: ModelRun, output: string | undefined): HTMLTableElement {
   const inputs = run.status === 'not-applicable' ? {} : run.inputs;
-  const outputDesc = model.outputs.find((o) => o.name === output)?.description.replace(/\.$/, '');
-  const head = ['Input', 'Value', 'Date', 'Source', 'Flags and notes', 'Effect vs reference'];
+  const outSpec = model.outputs.find((o) => o.name === output);
+  const outputDesc = outSpec === undefined ? undefined : outputLabel(model, outSpec);
+  const head = ['Input', 'Value', 'Effect vs reference'];
   return h(
     'table',
     { class: 'inputs-table' },
@@ -89,18 +91,89 @@ export function inputsTable(model: ModelCard, run: ModelRun, output: string | un
       model.inputs.map((spec) => {
         const p = inputs[spec.name] ?? { value: null, flags: [] };
         const warn = p.flags.some((f) => flagText(f).warning);
-        const flags = flagList(p);
         const effect = contributionCell(model, run, spec.name, output);
         return h(
           'tr',
           { 'data-input': spec.name, class: warn ? 'has-warning' : undefined },
           h('th', { scope: 'row', 'data-label': head[0] }, labelOf(model, spec.name)),
-          h('td', { 'data-label': head[1] }, valueText(p)),
-          h('td', { 'data-label': head[2], class: 'date' }, dateText(p.date) || '—'),
-          h('td', { 'data-label': head[3], class: 'source' }, p.source ?? '—'),
-          // Empty cells are marked so the stacked side-panel layout can drop their rows.
+          h('td', { 'data-label': head[1] }, valueText(p, spec.name)),
+          h('td', { 'data-label': head[2], 'data-empty': effect === '' }, effect),
+        );
+      }),
+    ),
+  );
+}
+
+/** One row per input across the listed models: value, date, source, flags and notes, and which models use it. */
+export interface SharedInput {
+  input: string;
+  label: string;
+  provenance: InputProvenance;
+  models: string[];
+}
+
+export function sharedInputs(
+  runs: readonly { model: ModelCard; run: Exclude<ModelRun, { status: 'not-applicable' }> }[],
+): SharedInput[] {
+  const out = new Map<string, SharedInput>();
+  for (const { model, run } of runs) {
+    // "AHA PREVENT", not "AHA PREVENT — 10-year risk of total CVD, …": the column lists several.
+    const name = model.name.split(' — ')[0] ?? model.name;
+    for (const spec of model.inputs) {
+      const p = run.inputs[spec.name] ?? { value: null, flags: [] };
+      // The same input read the same way is one row; read differently (another value set), its own row.
+      const key = `${spec.name}|${String(p.value)}|${p.source ?? ''}`;
+      const row = out.get(key);
+      if (row === undefined)
+        out.set(key, {
+          input: spec.name,
+          label: inputName(model, spec.name),
+          provenance: p,
+          models: [name],
+        });
+      else if (!row.models.includes(name)) row.models.push(name);
+    }
+  }
+  return [...out.values()];
+}
+
+export function sharedInputsTable(rows: readonly SharedInput[]): HTMLTableElement {
+  const head = ['Input', 'Value', 'Date', 'Source', 'Flags and notes', 'Used by'];
+  return h(
+    'table',
+    { class: 'inputs-table shared-inputs' },
+    h('caption', {}, 'Every input the models read, once'),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        head.map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((r) => {
+        const p = r.provenance;
+        const warn = p.flags.some((f) => flagText(f).warning);
+        const flags = flagList(p);
+        // A Patient-sourced input (age, sex) has no measurement date.
+        const date = p.source?.startsWith('Patient/') === true ? '' : dateText(p.date);
+        return h(
+          'tr',
+          { 'data-input': r.input, class: warn ? 'has-warning' : undefined },
+          h('th', { scope: 'row', 'data-label': head[0] }, r.label),
+          h('td', { 'data-label': head[1] }, valueText(p, r.input)),
+          h('td', { 'data-label': head[2], class: 'date', 'data-empty': date === '' }, date),
+          h(
+            'td',
+            { 'data-label': head[3], class: 'source', 'data-empty': p.source === undefined },
+            p.source ?? '',
+          ),
           h('td', { 'data-label': head[4], 'data-empty': flags === '' }, flags),
-          h('td', { 'data-label': head[5], 'data-empty': effect === '' }, effect),
+          h('td', { 'data-label': head[5], class: 'used-by' }, r.models.join(', ')),
         );
       }),
     ),

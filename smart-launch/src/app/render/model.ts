@@ -3,7 +3,7 @@ import type { AugurApi } from '../augur-api.js';
 import { disposeCharts } from '../charts.js';
 import { h, replaceChildren, uid } from '../dom.js';
 import { flagText, warningFlags } from '../format.js';
-import { labelOf } from '../labels.js';
+import { humanText, inputName, labelOf, outputLabel } from '../labels.js';
 import type { Omitted } from '../model-selection.js';
 import type { ModelCard, ModelRun, OkRun } from '../types.js';
 import { headline, noEstimateText, shownOutputs } from './headline.js';
@@ -44,12 +44,21 @@ function attention(
       'ul',
       {},
       items,
-      warnings.map((w) => h('li', {}, h('strong', {}, labelOf(model, w.input)), `: ${w.message}`)),
+      warnings.map((w) => h('li', {}, h('strong', {}, labelOf(model, w.input)), `: ${humanText(w.message)}`)),
     ),
   );
 }
 
-function okBody(api: AugurApi, model: ModelCard, run: OkRun): HTMLElement[] {
+/** A collapsed section below the headline: the page stays scannable at side-panel width. */
+export function fold(
+  summary: string,
+  attrs: Record<string, string>,
+  ...content: (HTMLElement | string)[]
+): HTMLDetailsElement {
+  return h('details', { class: 'fold', ...attrs }, h('summary', {}, summary), ...content);
+}
+
+function drivers(model: ModelCard, run: OkRun): HTMLElement {
   const outputs = shownOutputs(model);
   const first = outputs[0]?.name;
   const chartSlot = h('div', { class: 'chart-slot' });
@@ -66,34 +75,51 @@ function okBody(api: AugurApi, model: ModelCard, run: OkRun): HTMLElement[] {
     const select = h(
       'select',
       { id },
-      outputs.map((o) => h('option', { value: o.name }, o.description.replace(/\.$/, ''))),
+      outputs.map((o) => h('option', { value: o.name }, outputLabel(model, o))),
     );
     select.addEventListener('change', () => {
       show(select.value);
     });
     picker = h('div', { class: 'field output-picker' }, h('label', { for: id }, 'Explain: '), select);
   }
-  return [
-    headline(model, run),
-    h('div', {}, attention(model, run)),
-    h('h3', {}, 'What drives this result'),
-    picker as HTMLElement,
-    chartSlot,
-    tableSlot,
-    h('h3', {}, 'What if?'),
-    whatIf(api, model, run),
-  ].filter((e): e is HTMLElement => typeof e !== 'string');
+  return fold('What drives this result', { 'data-fold': 'drivers' }, picker, chartSlot, tableSlot);
+}
+
+/** What the patient's statin means for a risk equation that assumes none (the PCE). */
+export interface StatinUse {
+  source: string | undefined;
+}
+
+/** Models whose estimate is an untreated risk: on a statin, the number is not for deciding to start one. */
+const UNTREATED_RISK_MODELS = new Set(['ascvd-pce-10y']);
+
+function statinNote(model: ModelCard, statin: StatinUse | undefined): HTMLElement | string {
+  if (statin === undefined || !UNTREATED_RISK_MODELS.has(model.id)) return '';
+  return h(
+    'p',
+    { class: 'untreated', role: 'note', 'data-note': 'untreated-risk' },
+    h('strong', {}, 'Untreated-risk estimate; not for statin initiation. '),
+    `This patient is on a statin${statin.source === undefined ? '' : ` (${statin.source})`}, and the PCE assume no statin treatment.`,
+  );
 }
 
 export function modelSection(
   api: AugurApi,
   model: ModelCard,
   run: Exclude<ModelRun, { status: 'not-applicable' }>,
+  statin?: StatinUse,
 ): HTMLElement {
   const headingId = uid('h');
+  const missing = run.status === 'ok' ? [] : model.inputs.filter((s) => run.missing.includes(s.name));
   const body =
     run.status === 'ok'
-      ? okBody(api, model, run)
+      ? [
+          headline(model, run),
+          statinNote(model, statin),
+          h('div', {}, attention(model, run)),
+          drivers(model, run),
+          fold('What if?', { 'data-fold': 'what-if' }, whatIf(api, model, run)),
+        ]
       : [
           h(
             'p',
@@ -102,7 +128,14 @@ export function modelSection(
             `${noEstimateText(model, run)}.`,
           ),
           h('div', {}, attention(model, run)),
-          inputsTable(model, run, undefined),
+          fold(
+            missing.length === 0
+              ? 'What if?'
+              : `What if? Enter ${missing.map((s) => inputName(model, s.name)).join(', ')} for a hypothetical estimate`,
+            { 'data-fold': 'what-if' },
+            whatIf(api, model, run),
+          ),
+          fold('Inputs', { 'data-fold': 'drivers' }, inputsTable(model, run, undefined)),
         ];
   return h(
     'section',
@@ -136,7 +169,7 @@ export function notApplicableList(
           'li',
           { 'data-model': model.id, 'data-status': 'not-applicable' },
           h('strong', {}, model.name),
-          ` — does not apply: ${run.reason}`,
+          ` — does not apply: ${humanText(run.reason)}`,
           run.source === undefined ? '' : ` (${run.source})`,
           '.',
           modelCardDetails(model),

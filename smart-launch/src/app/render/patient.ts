@@ -1,6 +1,7 @@
 /** Who this is (so the clinician can confirm the chart): name, sex, birth date — from the launch patient. */
 import type { Patient } from 'fhir/r4.js';
 import { h } from '../dom.js';
+import { dateText } from '../format.js';
 
 function nameOf(p: Patient): string {
   const n = p.name?.find((x) => x.use === 'official') ?? p.name?.[0];
@@ -9,7 +10,7 @@ function nameOf(p: Patient): string {
 }
 
 export function patientBanner(p: Patient): HTMLElement {
-  const bits = [p.gender, p.birthDate === undefined ? undefined : `born ${p.birthDate}`].filter(
+  const bits = [p.gender, p.birthDate === undefined ? undefined : `born ${dateText(p.birthDate)}`].filter(
     (x): x is string => x !== undefined,
   );
   return h(

@@ -4,15 +4,15 @@
  */
 import type { ResultPayload } from '../../../../src/cards/result.js';
 import { h } from '../dom.js';
-import { dateText, valueText } from '../format.js';
-import { labelOf } from '../labels.js';
+import { dateText, dateTimeText, valueText } from '../format.js';
+import { humanText, labelOf } from '../labels.js';
 import type { ModelCard, ModelRun } from '../types.js';
 import { noEstimateText, summaryText } from './headline.js';
 
 function runText(model: ModelCard, run: ModelRun): string {
   if (run.status === 'ok') return summaryText(model, run);
   if (run.status === 'insufficient-data') return `no estimate (${noEstimateText(model, run)})`;
-  return `does not apply (${run.reason})`;
+  return `does not apply (${humanText(run.reason)})`;
 }
 
 function changedInputs(model: ModelCard, then: ModelRun, now: ModelRun): string[] {
@@ -26,7 +26,9 @@ function changedInputs(model: ModelCard, then: ModelRun, now: ModelRun): string[
       x === undefined || y === undefined || x === y;
     if (a.value === b.value && same(a.date, b.date) && same(a.source, b.source)) return [];
     const when = (p: typeof a): string => (p.date === undefined ? '' : ` (${dateText(p.date)})`);
-    return [`${labelOf(model, spec.name)}: ${valueText(a)}${when(a)} → ${valueText(b)}${when(b)}`];
+    return [
+      `${labelOf(model, spec.name)}: ${valueText(a, spec.name)}${when(a)} → ${valueText(b, spec.name)}${when(b)}`,
+    ];
   });
 }
 
@@ -36,7 +38,7 @@ export function storedComparison(
   live: ReadonlyMap<string, ModelRun>,
 ): HTMLElement {
   const when = new Date(stored.computedAt);
-  const computed = Number.isNaN(when.getTime()) ? stored.computedAt : when.toLocaleString();
+  const computed = Number.isNaN(when.getTime()) ? stored.computedAt : dateTimeText(when);
   const rows = stored.runs.flatMap((then) => {
     const model = models.find((m) => m.id === then.model.id);
     const now = live.get(then.model.id);
