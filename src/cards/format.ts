@@ -69,7 +69,7 @@ export function topFactors(
     .map(({ c, size }) => {
       const p = run.inputs[c.input];
       const shown = p === undefined ? '' : ` ${describeInput(p)}`;
-      const pts = c.approxPercentagePoints?.[output];
+      const pts = c.probabilityPoints?.[output];
       const points = c.points?.[output];
       const amount =
         points !== undefined

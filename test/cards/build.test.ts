@@ -127,20 +127,20 @@ describe('wording fixes found by the cardiovascular cards', () => {
       scales: [],
       notes: [],
       contributions: [
-        // The explanation's approxPercentagePoints are already percentage points (share × 100).
+        // The explanation's probabilityPoints are already percentage points (share × 100).
         {
           input: 'age_years',
           value: 60,
           referenceValue: 55,
           contribution: { risk: 0.5 },
-          approxPercentagePoints: { risk: 2.514 },
+          probabilityPoints: { risk: 2.514 },
         },
         {
           input: 'systolic_bp_mm_hg',
           value: 140,
           referenceValue: 120,
           contribution: { risk: -0.3 },
-          approxPercentagePoints: { risk: -1.615 },
+          probabilityPoints: { risk: -1.615 },
         },
       ],
     },

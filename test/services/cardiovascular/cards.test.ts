@@ -85,9 +85,9 @@ describe('the card itself', () => {
     const [card] = await cardsFor({ id: 'detail', ...INTERMEDIATE, race: undefined });
     const detail = card?.detail ?? '';
     expect(detail).toContain('**Guideline:** 10-year risk 7.5–20 %, LDL-C 70–189 mg/dL, age 40–75');
-    expect(detail).toContain('- Sex male — raises (≈ +4.9 percentage points)');
-    expect(detail).toContain('- Age 60 y — raises (≈ +2.5 percentage points)');
-    expect(detail).toContain('- Systolic BP 140 mmHg (2026-09-01) — raises (≈ +1.6 percentage points)');
+    expect(detail).toContain('- Sex male — raises (≈ +4.8 percentage points)');
+    expect(detail).toContain('- Age 60 y — raises (≈ +2.6 percentage points)');
+    expect(detail).toContain('- Systolic BP 140 mmHg (2026-09-01) — raises (≈ +1.7 percentage points)');
     expect(detail).toContain('- Race (equation choice): missing');
     expect(detail).toContain(
       'Risk context only: no guideline has endorsed treatment thresholds for PREVENT yet',
