@@ -62,12 +62,22 @@ export interface OutputScale {
 
 export interface Explanation {
   method: 'shapley-exact' | 'shapley-sampled' | 'points-table';
-  reference: { description: string; values: Record<string, InputValue | null> };
+  reference: {
+    description: string;
+    /** Completes "compared with …" in cards and the side app (manifest `referenceLabel`). */
+    label: string;
+    /** Why this reference (manifest `referenceRationale`; the description when none is given). */
+    rationale: string;
+    values: Record<string, InputValue | null>;
+  };
   samples?: { permutations: number; seed: number };
   scales: OutputScale[];
   contributions: Contribution[];
   notes: string[];
 }
+
+/** What a model without `referenceLabel` (bring-your-own) is compared with, in words. */
+export const DEFAULT_REFERENCE_LABEL = 'the model’s reference profile';
 
 const SCALE_NOTE =
   'probabilityPoints (percentage points) / outputUnits are exact Shapley values of the output itself: each is the ' +
@@ -240,7 +250,12 @@ export function buildExplanation(
   if (skipped.length > 0) notes.push(`Not attributed (categorical codes): ${skipped.join(', ')}.`);
   return {
     method: pointsTable ? 'points-table' : attribution.method,
-    reference: { description: manifest.explanation.referenceDescription, values: { ...referenceValues } },
+    reference: {
+      description: manifest.explanation.referenceDescription,
+      label: manifest.explanation.referenceLabel ?? DEFAULT_REFERENCE_LABEL,
+      rationale: manifest.explanation.referenceRationale ?? manifest.explanation.referenceDescription,
+      values: { ...referenceValues },
+    },
     ...(attribution.samples === undefined ? {} : { samples: attribution.samples }),
     scales: outputs.map(scaleRow),
     contributions,
