@@ -15,6 +15,7 @@ import {
   section,
   topFactors,
 } from '../../cards/build.js';
+import { indicatorFor } from '../../cards/indicator-policy.js';
 import { render, type Band } from '../../cards/data.js';
 import type { ModelRun } from '../../cards/run-model.js';
 import { shortModelLine } from '../emit.js';
@@ -128,7 +129,9 @@ export function riskCard(i: RiskInput): Omit<CardParts, 'links'> {
   ]);
   return {
     summary: `${render(i.tier.summary, risks)}${i.referral === undefined ? '' : data.referredSuffix}`,
-    indicator: i.tier.indicator,
+    // One policy for every service (cards/indicator-policy.json): a referral or plan still to be made
+    // is a recommended action the card carries; with the referral on file it is context.
+    indicator: indicatorFor(i.referral === undefined ? 'action-recommended' : 'action-on-file'),
     detail,
     source: data.source,
     ...(suggestions.length === 0 ? {} : { suggestions, selectionBehavior: 'any' as const }),

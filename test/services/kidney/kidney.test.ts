@@ -107,7 +107,8 @@ describe.each(MODES)('kidney service (%s)', (mode) => {
     const s = ckdPatient('referral', mode, fromVector(MAN_55));
     const card = only(await h.cards(s, mode));
     expect(card.summary).toBe('Kidney failure risk 9.0 % in 5 yr (KFRE) — refer to nephrology');
-    expect(card.indicator).toBe('info');
+    // The one indicator policy: a referral the card drafts is a recommended action → warning (was info).
+    expect(card.indicator).toBe('warning');
     expect(card.detail).toContain('**KFRE (4-variable): 3.0 % at 2 years, 9.0 % at 5 years** (CKD G3b).');
     expect(card.detail).toContain('5-year risk > 5 %: refer for specialist assessment (NICE NG203 1.5.5).');
     expect(card.detail).toContain('Baseline risk calibrated for North America (site setting kfre-region).');

@@ -44,7 +44,7 @@ export const KIDNEY: PatientSpec[] = [
     },
     expect: {
       'augur-cardiovascular-risk': onStatinNoCard,
-      'augur-kidney-risk': risk('5-year risk 6.2 % > 5 % (NICE NG203): refer', 'referral', 'info'),
+      'augur-kidney-risk': risk('5-year risk 6.2 % > 5 % (NICE NG203): refer', 'referral', 'warning'),
     },
   },
   {
