@@ -78,6 +78,9 @@ export function buildManifest(f: CardFacts): ModelManifest {
       reference: Object.fromEntries(FEATURES.map((feature) => [INPUT_NAMES[feature], f.reference[feature]])),
       referenceDescription:
         'The mean of each input over the training set (MASS Pima.tr, 200 women), which is also the centre of the standardisation baked into the ONNX graph.',
+      referenceLabel: 'the average woman of the training set (MASS Pima.tr, 200 Pima women)',
+      referenceRationale:
+        "A demonstration model: its inputs have no guideline targets, so the reference is the training population's mean, which is also the centre of the model's own standardisation.",
     },
     extra: f.extra,
   };

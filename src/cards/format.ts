@@ -50,9 +50,44 @@ export function describeInput(p: InputProvenance): string {
 export type Labels = Readonly<Record<string, string>>;
 const label = (labels: Labels, input: string): string => labels[input] ?? input.replace(/_/g, ' ');
 
+/** "1 point", "2.5 points". */
+const pointsWord = (n: number): string => `${formatNumber(n)} point${n === 1 ? '' : 's'}`;
+
+/** How much one input moved `output`, in the output's own unit: "adds 8.2 points", "removes 3.1 mg/week". */
+function amountText(c: ContributionLike, output: string, unit: string): string | undefined {
+  const points = c.points?.[output];
+  if (points !== undefined) return `${points >= 0 ? 'adds' : 'removes'} ${pointsWord(Math.abs(points))}`;
+  const pp = c.probabilityPoints?.[output];
+  if (pp !== undefined)
+    return `${pp >= 0 ? 'adds' : 'removes'} ${Math.abs(pp).toFixed(1)} percentage point${Math.abs(pp).toFixed(1) === '1.0' ? '' : 's'}`;
+  const own = c.outputUnits?.[output];
+  if (own !== undefined) return `${own >= 0 ? 'adds' : 'removes'} ${formatNumber(Math.abs(own))} ${unit}`;
+  return undefined;
+}
+
+type ContributionLike = Extract<ModelRun, { status: 'ok' }>['explanation']['contributions'][number];
+
 /**
- * The inputs that moved `output` most from the model's reference profile, largest first, as Markdown
- * list items: "Systolic BP 152 mmHg (2026-10-01) — raises risk (≈ +3.1 points)".
+ * "compared with a 55-year-old non-smoking woman with optimal values (2.1 %):" — what every contribution
+ * below it is measured against, in words (the manifest's `referenceLabel`).
+ */
+export function comparedWith(run: Extract<ModelRun, { status: 'ok' }>, output: string): string {
+  const scale = run.explanation.scales.find((s) => s.output === output);
+  const ref =
+    scale === undefined
+      ? ''
+      : scale.unit === 'fraction'
+        ? ` (${percent(scale.referenceOutput)})`
+        : scale.unit === 'points'
+          ? ` (score ${formatNumber(scale.referenceOutput)})`
+          : ` (${formatNumber(scale.referenceOutput)} ${scale.unit})`;
+  return `compared with ${run.explanation.reference.label}${ref}`;
+}
+
+/**
+ * The inputs that moved `output` most from the model's reference profile, largest first (by the amount
+ * shown: percentage points of risk, the output's unit, or points), as Markdown list items:
+ * "Systolic BP 158 mmHg (2026-10-01): adds 8.2 percentage points". Read under `comparedWith`.
  */
 export function topFactors(
   run: Extract<ModelRun, { status: 'ok' }>,
@@ -60,25 +95,23 @@ export function topFactors(
   labels: Labels,
   n = 3,
 ): string[] {
+  const unit = run.explanation.scales.find((s) => s.output === output)?.unit ?? '';
+  const size = (c: ContributionLike): number =>
+    c.points?.[output] ??
+    c.probabilityPoints?.[output] ??
+    c.outputUnits?.[output] ??
+    c.contribution[output] ??
+    0;
   return run.explanation.contributions
     .filter((c) => labels[c.input] !== undefined)
-    .map((c) => ({ c, size: c.points?.[output] ?? c.contribution[output] ?? 0 }))
-    .filter(({ size }) => Math.abs(size) > 1e-9)
-    .sort((a, b) => Math.abs(b.size) - Math.abs(a.size))
+    .filter((c) => Math.abs(size(c)) > 0.05)
+    .sort((a, b) => Math.abs(size(b)) - Math.abs(size(a)))
     .slice(0, n)
-    .map(({ c, size }) => {
+    .map((c) => {
       const p = run.inputs[c.input];
       const shown = p === undefined ? '' : ` ${describeInput(p)}`;
-      const pts = c.approxPercentagePoints?.[output];
-      const points = c.points?.[output];
-      const amount =
-        points !== undefined
-          ? ` (+${formatNumber(points)} point${points === 1 ? '' : 's'})`
-          : pts !== undefined
-            ? ` (≈ ${pts >= 0 ? '+' : '−'}${Math.abs(pts).toFixed(1)} percentage points)` // already × 100
-            : '';
-      const direction = points !== undefined ? '' : size > 0 ? ' — raises' : ' — lowers';
-      return `${label(labels, c.input)}${shown}${direction}${amount}`;
+      const amount = amountText(c, output, unit) ?? (size(c) > 0 ? 'raises' : 'lowers');
+      return `${label(labels, c.input)}${shown}: ${amount}`;
     });
 }
 

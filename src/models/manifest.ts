@@ -122,6 +122,14 @@ export const ModelManifest = z
         reference: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
         referenceDescription: z.string().min(1),
         /**
+         * The reference in words a clinician can name, completing "compared with …" (e.g. "a 55-year-old
+         * non-smoking woman with optimal values"). Optional (bring-your-own models): absent, Augur says
+         * "the model's reference profile".
+         */
+        referenceLabel: z.string().min(1).optional(),
+        /** Why this reference serves the decision the model supports (shown in the side app). */
+        referenceRationale: z.string().min(1).optional(),
+        /**
          * Declared by the compiler: the sets of inputs whose terms interact on the additive scale (every
          * term depends on the inputs of one set). Verified at load; explanations then need one row per
          * coalition inside a set instead of 2^k (src/models/explain/mobius.ts). Absent: 2^k enumeration.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  comparedWith,
   describeInput,
   formatNumber,
   inputFlags,
@@ -123,34 +124,46 @@ describe('wording fixes found by the cardiovascular cards', () => {
     outputs: { risk: 0.123 },
     explanation: {
       method: 'shapley-exact',
-      reference: { description: 'ref', values: {} },
-      scales: [],
+      reference: { description: 'ref', label: 'a reference patient', rationale: 'ref', values: {} },
+      scales: [
+        {
+          output: 'risk',
+          unit: 'fraction',
+          additiveScale: 'log-odds',
+          transform: 'ln(p / (1 − p))',
+          value: -1.9,
+          reference: -2.1,
+          referenceOutput: 0.114,
+          valueOutput: 0.123,
+        },
+      ],
       notes: [],
       contributions: [
-        // The explanation's approxPercentagePoints are already percentage points (share × 100).
+        // The explanation's probabilityPoints are already percentage points (share × 100).
         {
           input: 'age_years',
           value: 60,
           referenceValue: 55,
           contribution: { risk: 0.5 },
-          approxPercentagePoints: { risk: 2.514 },
+          probabilityPoints: { risk: 2.514 },
         },
         {
           input: 'systolic_bp_mm_hg',
           value: 140,
           referenceValue: 120,
           contribution: { risk: -0.3 },
-          approxPercentagePoints: { risk: -1.615 },
+          probabilityPoints: { risk: -1.615 },
         },
       ],
     },
     warnings: [],
   };
 
-  it('topFactors shows approximate percentage points as given (not × 100 again)', () => {
+  it('topFactors: "adds / removes N percentage points", as given (not × 100 again), under the named reference', () => {
+    expect(comparedWith(run, 'risk')).toBe('compared with a reference patient (11.4 %)');
     expect(topFactors(run, 'risk', { age_years: 'Age', systolic_bp_mm_hg: 'Systolic BP' })).toEqual([
-      'Age 60 y — raises (≈ +2.5 percentage points)',
-      'Systolic BP 140 mmHg (2026-09-01) — lowers (≈ −1.6 percentage points)',
+      'Age 60 y: adds 2.5 percentage points',
+      'Systolic BP 140 mmHg (2026-09-01): removes 1.6 percentage points',
     ]);
   });
 

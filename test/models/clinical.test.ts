@@ -56,7 +56,7 @@ const pce = {
 const pceFlags = { on_bp_treatment: false, current_smoker: false, diabetes: false };
 
 describe('published models through POST /api/models/:id/evaluate', () => {
-  it('ascvd-pce-10y: African-American man 6.1 %; only sex and race contribute vs the white-female reference', async () => {
+  it('ascvd-pce-10y: African-American man 6.1 %; against the optimal-values white woman, HDL (50 = reference) contributes 0', async () => {
     const r = await post('ascvd-pce-10y', { ...pce, ...pceFlags, sex: 'male', race: 'black' });
     expect(r.outputs['risk_10y']).toBeCloseTo(0.061, 3);
     const e = r.explanation;
@@ -68,10 +68,14 @@ describe('published models through POST /api/models/:id/evaluate', () => {
     });
     expectExactSum(e);
     const c = contributionsOf(e, 'risk_10y');
-    for (const name of Object.keys(pce)) expect(c[name]).toBe(0);
+    for (const name of ['age_years', 'hdl_cholesterol_mg_dl']) expect(c[name]).toBe(0);
+    for (const name of ['total_cholesterol_mg_dl', 'systolic_bp_mm_hg']) expect(c[name]).toBeGreaterThan(0);
+    expect(e.reference.label).toBe(
+      'a 55-year-old non-smoking White woman with optimal values (total cholesterol 170, HDL 50 mg/dL, untreated SBP 110 mmHg, no diabetes)',
+    );
     expect(c['sex']).not.toBe(0);
     expect(c['race']).not.toBe(0);
-    const pp = e.contributions.reduce((a, x) => a + (x.approxPercentagePoints?.['risk_10y'] ?? 0), 0);
+    const pp = e.contributions.reduce((a, x) => a + (x.probabilityPoints?.['risk_10y'] ?? 0), 0);
     expect(pp).toBeCloseTo((r.outputs['risk_10y']! - e.scales[0]!.referenceOutput) * 100, 9);
   });
 
@@ -120,8 +124,11 @@ describe('published models through POST /api/models/:id/evaluate', () => {
     const two = contributionsOf(r.explanation, 'risk_2y');
     const five = contributionsOf(r.explanation, 'risk_5y');
     for (const name of Object.keys(two)) expect(two[name]).toBeCloseTo(five[name]!, 9);
-    // Tangri 2011: −0.5567 per 5 mL/min/1.73 m² of eGFR (reference 36.11).
-    expect(two['egfr_ml_min_1_73m2']).toBeCloseTo(-0.5567 * ((22 - 36.11) / 5), 9);
+    // Tangri 2011: −0.5567 per 5 mL/min/1.73 m² of eGFR (reference: the CKD G3 threshold, 60).
+    expect(two['egfr_ml_min_1_73m2']).toBeCloseTo(-0.5567 * ((22 - 60) / 5), 9);
+    expect(r.explanation.reference.label).toMatch(
+      /^a 70-year-old woman at the thresholds of chronic kidney disease/,
+    );
   });
 
   it('iwpc-warfarin: a lone VKORC1 A/A contributes its published −1.6974 on the √dose scale', async () => {

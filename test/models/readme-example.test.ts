@@ -33,11 +33,13 @@ it('the README evaluate example answers exactly what the README prints, and expl
     .expect(200);
   const answer = res.body as {
     outputs: Record<string, number>;
-    explanation: { contributions: { input: string; value: unknown; contribution: { risk_10y: number } }[] };
+    explanation: {
+      contributions: { input: string; value: unknown; probabilityPoints?: { risk_10y: number } }[];
+    };
   };
   const actual = [
     answer.outputs,
-    ...answer.explanation.contributions.map((c) => [c.input, c.value, c.contribution.risk_10y]),
+    ...answer.explanation.contributions.map((c) => [c.input, c.value, c.probabilityPoints?.risk_10y ?? 0]),
   ];
   // Ten significant digits: the README's numbers, not the last bits of a float, are the contract.
   const round = (v: unknown): unknown =>
@@ -49,6 +51,6 @@ it('the README evaluate example answers exactly what the README prints, and expl
           ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)]))
           : v;
   expect(round(actual)).toEqual(round(printed));
-  const nonZero = answer.explanation.contributions.filter((c) => c.contribution.risk_10y !== 0);
+  const nonZero = answer.explanation.contributions.filter((c) => (c.probabilityPoints?.risk_10y ?? 0) !== 0);
   expect(nonZero.length).toBeGreaterThanOrEqual(answer.explanation.contributions.length / 2);
 });

@@ -149,11 +149,13 @@ describe('Shapley through ONNX models', () => {
       expect(c.contribution['risk_cox']).toBeCloseTo(0.8 * c.contribution['risk']!, 9);
   });
 
-  it('approximate percentage points are labelled and share out the risk difference', async () => {
+  it('probability points (exact) and the deprecated proportional shares both sum to the risk difference', async () => {
     const r = await evaluate(await model(fixture('contract-demo')), inputs, { explain: true });
     const e = r.explanation!;
-    expect(e.notes.join(' ')).toMatch(/APPROXIMATE/);
+    expect(e.notes.join(' ')).toMatch(/exact Shapley values of the output itself/);
     for (const s of e.scales) {
+      const exact = sum(e.contributions.map((c) => c.probabilityPoints?.[s.output] ?? 0));
+      expect(exact).toBeCloseTo((r.outputs[s.output]! - s.referenceOutput) * 100, 9);
       const pp = sum(e.contributions.map((c) => c.approxPercentagePoints?.[s.output] ?? 0));
       expect(pp).toBeCloseTo((r.outputs[s.output]! - s.referenceOutput) * 100, 9);
     }

@@ -22,6 +22,8 @@ export interface AdditiveScale {
   readonly kind: ScaleKind;
   /** Output value → additive scale. */
   readonly forward: (y: number) => number;
+  /** Additive scale → output value (the link: what a coalition's additive-scale value means as a risk). */
+  readonly inverse: (v: number) => number;
   /** Human-readable transform, shown in the explanation. */
   readonly transform: string;
 }
@@ -43,17 +45,24 @@ const ALIASES: Readonly<Record<string, ScaleKind>> = {
 const EPS = 1e-15;
 const clampP = (p: number): number => Math.min(1 - EPS, Math.max(EPS, p));
 
-const KINDS: Readonly<Record<ScaleKind, { forward: (y: number) => number; transform: string }>> = {
+type Kind = { forward: (y: number) => number; inverse: (v: number) => number; transform: string };
+
+const KINDS: Readonly<Record<ScaleKind, Kind>> = {
   logit: {
     forward: (p) => {
       const q = clampP(p);
       return Math.log(q) - Math.log1p(-q);
     },
+    inverse: (v) => 1 / (1 + Math.exp(-v)),
     transform: 'ln(p / (1 − p))',
   },
-  cloglog: { forward: (p) => Math.log(-Math.log1p(-clampP(p))), transform: 'ln(−ln(1 − p))' },
-  sqrt: { forward: (y) => Math.sqrt(Math.max(0, y)), transform: '√y' },
-  identity: { forward: (y) => y, transform: 'y' },
+  cloglog: {
+    forward: (p) => Math.log(-Math.log1p(-clampP(p))),
+    inverse: (v) => -Math.expm1(-Math.exp(v)),
+    transform: 'ln(−ln(1 − p))',
+  },
+  sqrt: { forward: (y) => Math.sqrt(Math.max(0, y)), inverse: (v) => v * v, transform: '√y' },
+  identity: { forward: (y) => y, inverse: (v) => v, transform: 'y' },
 };
 
 /** Known scale names, for error messages. */

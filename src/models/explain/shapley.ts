@@ -51,6 +51,21 @@ export interface OutputAttribution {
    * through the link. Undefined for the sampled method and for outputs a declaration does not cover.
    */
   readonly game?: () => Float64Array;
+  /**
+   * Shapley values of the output itself (its own scale: a probability, mg/week), one per input column:
+   * the same game played on f rather than on the additive scale, so each is the average over coalitions
+   * of the other inputs of the what-if change from setting that input to the patient's value. Exact for
+   * the exact method (from the 2^k values, or the declared family's game through the inverse link),
+   * sampled for the sampled method; sums to value − referenceValue either way. Undefined for identity
+   * scales (equal to `phi`) and for outputs a declaration does not cover.
+   */
+  readonly outputPhi?: Float64Array;
+  /**
+   * Exact method: per input column, the single what-if on the output's own scale, f(x) − f(x with that
+   * input at the reference) — the coalition "all the other inputs at the patient's values", read from
+   * the game (no extra rows). Beside `outputPhi` it shows when an input's effect depends on the others.
+   */
+  readonly outputWhatIf?: Float64Array;
 }
 
 export interface Attribution {
@@ -99,8 +114,10 @@ export async function shapley(
     const y = raw[o] ?? new Float64Array(n).fill(Number.NaN);
     const v = y.map(scale.forward);
     const phiPlayers = exact ? exactShapley(v, k) : sampledShapley(v, k, perms);
-    const phi = new Float64Array(x.length);
-    players.forEach((col, j) => (phi[col] = phiPlayers[j] ?? Number.NaN));
+    const phi = spread(phiPlayers, players, x.length);
+    const outputPlayers =
+      scale.kind === 'identity' ? undefined : exact ? exactShapley(y, k) : sampledShapley(y, k, perms);
+    const whatIf = exact ? spread(leaveOneOut(y, k), players, x.length) : undefined;
     return {
       value: y[fullRow] ?? Number.NaN,
       referenceValue: y[0] ?? Number.NaN,
@@ -108,6 +125,8 @@ export async function shapley(
       scaledReference: v[0] ?? Number.NaN,
       phi,
       ...(exact ? { game: () => v } : {}),
+      ...(outputPlayers === undefined ? {} : { outputPhi: spread(outputPlayers, players, x.length) }),
+      ...(whatIf === undefined ? {} : { outputWhatIf: whatIf }),
     };
   });
   return exact
@@ -119,6 +138,22 @@ export async function shapley(
         players,
         outputs,
       };
+}
+
+/** Per-player values → per-column values (0 for the columns equal to the reference). */
+function spread(perPlayer: Float64Array, players: readonly number[], cols: number): Float64Array {
+  const out = new Float64Array(cols);
+  players.forEach((col, j) => (out[col] = perPlayer[j] ?? Number.NaN));
+  return out;
+}
+
+/** Per player j: v(all) − v(all without j), from a game over all 2^k masks. */
+function leaveOneOut(v: Float64Array, k: number): Float64Array {
+  const full = 2 ** k - 1;
+  return Float64Array.from(
+    { length: k },
+    (_, j) => (v[full] ?? Number.NaN) - (v[full ^ (1 << j)] ?? Number.NaN),
+  );
 }
 
 /** v(all players) = Σ m(T) over the family. */
@@ -163,15 +198,25 @@ async function familyShapley(
     const scaled = scale.forward(y[n - 1] ?? Number.NaN);
     if (m !== undefined && !agrees(sumOver(m, family), scaled)) return undefined;
     const phiPlayers = m === undefined ? new Float64Array(k).fill(Number.NaN) : mobiusShapley(m, family, k);
-    const phi = new Float64Array(x.length);
-    players.forEach((col, j) => (phi[col] = phiPlayers[j] ?? Number.NaN));
+    const phi = spread(phiPlayers, players, x.length);
+    const game = m === undefined ? undefined : memo(() => gameOf(m, k));
+    // The output's own game: every coalition's additive-scale value (sum of its Möbius terms) through
+    // the inverse link — arithmetic only, no model rows — then exact Shapley over all 2^k coalitions.
+    const own = game === undefined ? undefined : game().map(scale.inverse);
+    const outputPhi =
+      own === undefined || scale.kind === 'identity'
+        ? undefined
+        : spread(exactShapley(own, k), players, x.length);
+    const outputWhatIf = own === undefined ? undefined : spread(leaveOneOut(own, k), players, x.length);
     outputs.push({
       value: y[n - 1] ?? Number.NaN,
       referenceValue: y[0] ?? Number.NaN,
       scaled,
       scaledReference: scale.forward(y[0] ?? Number.NaN),
       phi,
-      ...(m === undefined ? {} : { game: memo(() => gameOf(m, k)) }),
+      ...(game === undefined ? {} : { game }),
+      ...(outputPhi === undefined ? {} : { outputPhi }),
+      ...(outputWhatIf === undefined ? {} : { outputWhatIf }),
     });
   }
   return { method: 'shapley-exact', rows: n, players, outputs };

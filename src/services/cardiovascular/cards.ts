@@ -14,6 +14,7 @@ import {
   section,
   joinSections,
   topFactors,
+  comparedWith,
 } from '../../cards/build.js';
 import { render } from '../../cards/data.js';
 import type { ModelRun } from '../../cards/run-model.js';
@@ -190,7 +191,10 @@ function factorSection(a: Assessment, cards: CardiovascularCards): string {
       return l === undefined ? [] : [[name, l] as const];
     }),
   );
-  return section(cards.text.detail.factorsTitle, topFactors(pce, cards.pce.output, labels, 3));
+  return section(
+    `${cards.text.detail.factorsTitle} ${comparedWith(pce, cards.pce.output)}:`,
+    topFactors(pce, cards.pce.output, labels, 3),
+  );
 }
 
 /** Flagged inputs of every run that read inputs, plus the supporting LDL-C, each named once. */

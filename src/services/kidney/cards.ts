@@ -6,7 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Coding, ServiceRequest } from 'fhir/r4.js';
 import type { CardParts } from '../../cards/build.js';
-import { describeInput, inputFlags, joinSections, percent, section, topFactors } from '../../cards/build.js';
+import {
+  comparedWith,
+  describeInput,
+  inputFlags,
+  joinSections,
+  percent,
+  section,
+  topFactors,
+} from '../../cards/build.js';
+import { indicatorFor } from '../../cards/indicator-policy.js';
 import { render, type Band } from '../../cards/data.js';
 import type { ModelRun } from '../../cards/run-model.js';
 import { shortModelLine } from '../emit.js';
@@ -107,7 +116,10 @@ export function riskCard(i: RiskInput): Omit<CardParts, 'links'> {
   const detail = joinSections([
     `**KFRE (4-variable): ${risks.risk2y} at 2 years, ${risks.risk5y} at 5 years** (CKD ${i.stage.label}). ${i.tier.meaning}`,
     `Baseline risk calibrated for ${regionName} (site setting kfre-region${i.region.fromSite ? '' : ' not set: default'}).`,
-    section('Inputs (largest effect first)', topFactors(run, i.tier.output, data.labels, 4)),
+    section(
+      `What drives the risk, ${comparedWith(run, i.tier.output)}:`,
+      topFactors(run, i.tier.output, data.labels, 3),
+    ),
     section('Check', inputFlags(run.inputs, data.labels)),
     i.referral === undefined
       ? ''
@@ -117,7 +129,9 @@ export function riskCard(i: RiskInput): Omit<CardParts, 'links'> {
   ]);
   return {
     summary: `${render(i.tier.summary, risks)}${i.referral === undefined ? '' : data.referredSuffix}`,
-    indicator: i.tier.indicator,
+    // One policy for every service (cards/indicator-policy.json): a referral or plan still to be made
+    // is a recommended action the card carries; with the referral on file it is context.
+    indicator: indicatorFor(i.referral === undefined ? 'action-recommended' : 'action-on-file'),
     detail,
     source: data.source,
     ...(suggestions.length === 0 ? {} : { suggestions, selectionBehavior: 'any' as const }),

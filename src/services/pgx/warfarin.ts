@@ -11,6 +11,7 @@ import {
   joinSections,
   section,
   topFactors,
+  comparedWith,
   inputFlags,
   modelLine,
   type CardParts,
@@ -106,7 +107,7 @@ export function warfarinCardParts(
       genes,
       caution,
       section(
-        'What moved the estimate (vs 65 y, 175 cm, 80 kg, White, G/G, *1/*1: 43.3 mg/week)',
+        `What moved the estimate, ${comparedWith(run, 'weekly_dose_mg')}:`,
         topFactors(run, 'weekly_dose_mg', w.labels, 4),
       ),
       section('Input flags', inputFlags(run.inputs, w.labels)),

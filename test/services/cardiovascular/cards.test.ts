@@ -85,9 +85,14 @@ describe('the card itself', () => {
     const [card] = await cardsFor({ id: 'detail', ...INTERMEDIATE, race: undefined });
     const detail = card?.detail ?? '';
     expect(detail).toContain('**Guideline:** 10-year risk 7.5–20 %, LDL-C 70–189 mg/dL, age 40–75');
-    expect(detail).toContain('- Sex male — raises (≈ +4.9 percentage points)');
-    expect(detail).toContain('- Age 60 y — raises (≈ +2.5 percentage points)');
-    expect(detail).toContain('- Systolic BP 140 mmHg (2026-09-01) — raises (≈ +1.6 percentage points)');
+    expect(detail).toContain(
+      [
+        '**What drives the PCE risk, compared with a 55-year-old non-smoking White woman with optimal values (total cholesterol 170, HDL 50 mg/dL, untreated SBP 110 mmHg, no diabetes) (1.4 %):**',
+        '- Sex male: adds 4.1 percentage points',
+        '- Age 60 y: adds 2.4 percentage points',
+        '- Systolic BP 140 mmHg (2026-09-01): adds 2.3 percentage points',
+      ].join('\n'),
+    );
     expect(detail).toContain('- Race (equation choice): missing');
     expect(detail).toContain(
       'Risk context only: no guideline has endorsed treatment thresholds for PREVENT yet',

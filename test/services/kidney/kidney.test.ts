@@ -107,12 +107,20 @@ describe.each(MODES)('kidney service (%s)', (mode) => {
     const s = ckdPatient('referral', mode, fromVector(MAN_55));
     const card = only(await h.cards(s, mode));
     expect(card.summary).toBe('Kidney failure risk 9.0 % in 5 yr (KFRE) — refer to nephrology');
-    expect(card.indicator).toBe('info');
+    // The one indicator policy: a referral the card drafts is a recommended action → warning (was info).
+    expect(card.indicator).toBe('warning');
     expect(card.detail).toContain('**KFRE (4-variable): 3.0 % at 2 years, 9.0 % at 5 years** (CKD G3b).');
     expect(card.detail).toContain('5-year risk > 5 %: refer for specialist assessment (NICE NG203 1.5.5).');
     expect(card.detail).toContain('Baseline risk calibrated for North America (site setting kfre-region).');
-    expect(card.detail).toMatch(
-      /- Age 55 y — raises \(≈ \+\d\.\d percentage points\)\n- eGFR 38 mL\/min\/1\.73 m² \(2026-10-01\) — lowers/,
+    // eGFR 38 ADDS risk against a reference on the CKD thresholds (the development cohort's mean eGFR
+    // of 36 made it read "lowers" on a card recommending referral: issue 11).
+    expect(card.detail).toContain(
+      [
+        '**What drives the risk, compared with a 70-year-old woman at the thresholds of chronic kidney disease (eGFR 60 mL/min/1.73 m², urine ACR 30 mg/g) (0.22 %):**',
+        '- eGFR 38 mL/min/1.73 m² (2026-10-01): adds 4.9 percentage points',
+        '- Urine ACR 150 mg/g (2026-09-20): adds 2.1 percentage points',
+        '- Age 55 y: adds 1.0 percentage point',
+      ].join('\n'),
     );
     expect(card.detail).toContain('eGFR 38 mL/min/1.73 m² (2026-10-01)');
     expect(card.detail).toContain('Urine ACR 150 mg/g (2026-09-20)');

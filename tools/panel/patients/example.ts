@@ -57,7 +57,7 @@ export const EXAMPLE: PatientSpec = {
     ),
     'augur-kidney-risk': cards(
       'eGFR 41, urine ACR 180: KFRE 5-yr 5.4 % > 5 %: refer to nephrology',
-      card({ card: 'kfre-risk', indicator: 'info', band: 'referral', suggestions: [REFERRAL] }),
+      card({ card: 'kfre-risk', indicator: 'warning', band: 'referral', suggestions: [REFERRAL] }),
     ),
   },
 };

@@ -44,7 +44,7 @@ export const KIDNEY: PatientSpec[] = [
     },
     expect: {
       'augur-cardiovascular-risk': onStatinNoCard,
-      'augur-kidney-risk': risk('5-year risk 6.2 % > 5 % (NICE NG203): refer', 'referral', 'info'),
+      'augur-kidney-risk': risk('5-year risk 6.2 % > 5 % (NICE NG203): refer', 'referral', 'warning'),
     },
   },
   {
@@ -153,7 +153,7 @@ export const KIDNEY: PatientSpec[] = [
       'augur-kidney-risk': risk(
         '5-year risk 14.9 % > 5 %; the ACR is stale, so a repeat is suggested too',
         'referral',
-        'info',
+        'warning',
         [URINE_ACR],
       ),
     },
@@ -178,7 +178,7 @@ export const KIDNEY: PatientSpec[] = [
       'augur-kidney-risk': risk(
         'creatinine 170 µmol/L = 1.92 mg/dL → eGFR 36 (CKD-EPI 2021); 5-yr risk > 5 %',
         'referral',
-        'info',
+        'warning',
       ),
     },
   },
