@@ -9,7 +9,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { repoRoot } from '../../src/config/paths.js';
-import { startSandbox, type Sandbox } from '../../sandbox/sandbox.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
 import { CliError } from '../errors.js';
 
 interface SandboxCliOptions {
@@ -79,6 +79,9 @@ export function register(program: Command): void {
       }
       let sandbox: Sandbox;
       try {
+        // Loaded only here: the sandbox's authorization server (oidc-provider) warns at import on Node 20,
+        // which every other `augur` command would print.
+        const { startSandbox } = await import('../../sandbox/sandbox.js');
         sandbox = await startSandbox({
           root,
           basePort: base,
