@@ -53,7 +53,11 @@ beforeAll(async () => {
   fhirBase = await listen(fhir);
   t = await startServiceApp(clinicalServices, {
     client: { fhirServers: [fhirBase] },
-    file: { limits: { perIssuerPerMinute: 10_000_000, unauthenticatedPerIpPerMinute: 10_000_000 } },
+    file: {
+      limits: { perIssuerPerMinute: 10_000_000, unauthenticatedPerIpPerMinute: 10_000_000 },
+      // Every service is fuzzed, including those a site must switch on (off, they are a 404).
+      services: { 'augur-breast-rfs-research': { enabled: true } },
+    },
   });
   augur = createServer(t.app);
   augurBase = await listen(augur);

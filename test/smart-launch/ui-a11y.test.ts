@@ -241,7 +241,8 @@ describe('side app: keyboard and accessibility at side-panel width', () => {
     const canvas = section.locator('.waterfall-figure canvas').first();
     await expect(canvas.getAttribute('role')).resolves.toBe('img');
     const label = (await canvas.getAttribute('aria-label')) ?? '';
-    expect(label).toMatch(/^Waterfall chart: .* goes from [\d.]+% for the reference profile to [\d.]+%/);
+    // The reference is named in words (the manifest's referenceLabel), e.g. “for a 55-year-old … woman”.
+    expect(label).toMatch(/^Waterfall chart: .* goes from [\d.]+% for .+ to [\d.]+%/);
     expect(label).toMatch(/Largest effects: /);
     const rows = section.locator('.table-slot table.inputs-table tbody tr');
     expect(await rows.count()).toBe(9);

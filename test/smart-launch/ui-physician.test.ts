@@ -10,6 +10,8 @@
  * figure with one sentence on why they differ — with the explanation contract (probabilityPoints,
  * reference.label) and without it.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FhirResource } from 'fhir/r4.js';
@@ -26,6 +28,7 @@ import {
   concept,
   SNOMED,
 } from '../support/fhir-builders.js';
+import { repoRoot } from '../../src/config/paths.js';
 import { forPatient } from './cards.js';
 import { startHarness, type Harness } from './harness.js';
 import { capture, openAll, settle } from './screenshots.js';
@@ -87,6 +90,14 @@ async function open(locale = 'en-GB', before?: (page: Page) => Promise<void>): P
   await h.appReady(page);
   return page;
 }
+
+/** The PCE's named reference, as its manifest states it (models/ascvd-pce-10y/model.json). */
+const PCE_REFERENCE_LABEL = (
+  JSON.parse(readFileSync(join(repoRoot(), 'models/ascvd-pce-10y/model.json'), 'utf8')) as {
+    explanation: { referenceLabel: string };
+  }
+).explanation.referenceLabel;
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const section = (page: Page, model: string) => page.locator(`section.model[data-model="${model}"]`);
 const unfold = async (page: Page, model: string, fold: string): Promise<void> => {
@@ -262,7 +273,26 @@ describe('side app as a physician reads it', () => {
   });
 
   it('what-if beside the waterfall: both numbers and why they differ (without the explanation contract)', async () => {
-    const page = await open();
+    // A bring-your-own model's answer may lack the probability-scale values and the named reference:
+    // they are stripped from the real answer here, so the app's fallback stays tested.
+    const page = await open('en-GB', async (p) => {
+      await p.route('**/api/models/ascvd-pce-10y/evaluate', async (route) => {
+        const response = await route.fetch();
+        const body = (await response.json()) as {
+          explanation?: { reference: Record<string, unknown>; contributions: Record<string, unknown>[] };
+        };
+        if (body.explanation !== undefined) {
+          delete body.explanation.reference['label'];
+          delete body.explanation.reference['rationale'];
+          for (const c of body.explanation.contributions) {
+            delete c['probabilityPoints'];
+            delete c['outputUnits'];
+            delete c['whatIf'];
+          }
+        }
+        await route.fulfill({ response, json: body });
+      });
+    });
     await unfold(page, 'ascvd-pce-10y', 'what-if');
     await section(page, 'ascvd-pce-10y').locator('input[name="systolic_bp_mm_hg"]').fill('118');
     const vs = section(page, 'ascvd-pce-10y').locator('.whatif-vs-waterfall');
@@ -278,37 +308,16 @@ describe('side app as a physician reads it', () => {
   });
 
   it('with the explanation contract: probability points in the waterfall, "compared with <label>", the Shapley sentence', async () => {
-    // The explanation core may add these fields (branch `explain`); until then the real answers are
-    // extended here, so the app is tested against the contract it codes to.
-    const LABEL = 'a 55-year-old non-smoking woman with optimal values';
-    const page = await open('en-GB', async (p) => {
-      await p.route('**/api/models/ascvd-pce-10y/evaluate', async (route) => {
-        const response = await route.fetch();
-        const body = (await response.json()) as {
-          explanation?: {
-            reference: Record<string, unknown>;
-            contributions: {
-              approxPercentagePoints?: Record<string, number>;
-              probabilityPoints?: Record<string, number>;
-            }[];
-          };
-        };
-        if (body.explanation !== undefined) {
-          body.explanation.reference['label'] = LABEL;
-          body.explanation.reference['rationale'] = 'The guideline’s optimal risk-factor profile.';
-          for (const c of body.explanation.contributions)
-            if (c.approxPercentagePoints !== undefined) c.probabilityPoints = { ...c.approxPercentagePoints };
-        }
-        await route.fulfill({ response, json: body });
-      });
-    });
+    // The real answer: the explanation core sends probabilityPoints and the manifest's named reference.
+    const LABEL = PCE_REFERENCE_LABEL;
+    const page = await open();
     await unfold(page, 'ascvd-pce-10y', 'drivers');
     const fig = section(page, 'ascvd-pce-10y').locator('.chart-slot .waterfall-figure');
     await expect(fig.getAttribute('data-amounts')).resolves.toBe('exact-shapley');
     await expect(fig.locator('.compared-with').innerText()).resolves.toMatch(
-      new RegExp(`^Compared with ${LABEL}: [\\d.]+%\\. The guideline’s optimal`),
+      new RegExp(`^Compared with ${escapeRegExp(LABEL)}: [\\d.]+%\\. The decision the PCE serves`),
     );
-    await expect(fig.locator('canvas').getAttribute('aria-label')).resolves.toMatch(`for ${LABEL} to`);
+    await expect(fig.locator('canvas').getAttribute('aria-label')).resolves.toContain(`for ${LABEL} to`);
     await unfold(page, 'ascvd-pce-10y', 'what-if');
     await section(page, 'ascvd-pce-10y').locator('input[name="systolic_bp_mm_hg"]').fill('118');
     const vs = section(page, 'ascvd-pce-10y').locator('.whatif-vs-waterfall');

@@ -120,7 +120,21 @@ describe('waterfall', () => {
       current_smoker: true,
       diabetes: true,
     };
-    const plain = await okRun('ascvd-pce-10y', inputs);
+    const real = await okRun('ascvd-pce-10y', inputs);
+    // The real answer carries the contract (the explanation core): exact probability points and the
+    // manifest's named reference.
+    expect(amountKind(real, 'risk_10y')).toBe('exact-shapley');
+    expect(waterfall(real, 'risk_10y', 100)?.baseLabel).toMatch(/^a 55-year-old non-smoking White woman/);
+    // Without them, as a bring-your-own model's answer may be: the fallback.
+    const plain = structuredClone(real);
+    for (const c of plain.explanation.contributions as unknown as Record<string, unknown>[]) {
+      delete c['probabilityPoints'];
+      delete c['outputUnits'];
+      delete c['whatIf'];
+    }
+    const ref = plain.explanation.reference as unknown as Record<string, unknown>;
+    delete ref['label'];
+    delete ref['rationale'];
     expect(amountKind(plain, 'risk_10y')).toBe('approximate');
     expect(referenceWords(plain)).toEqual({});
     expect(waterfall(plain, 'risk_10y', 100)?.baseLabel).toBe('Reference profile');
