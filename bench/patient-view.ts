@@ -23,7 +23,7 @@ import autocannon from 'autocannon';
 import { repoRoot } from '../src/config/paths.js';
 import { startFhirServer } from '../test/support/fhir-server.js';
 import { benchPatient, RISK_SERVICES } from './patient.js';
-import { prefetchFor } from './prefetch.js';
+import { fillPrefetch } from '../cli/invoke/prefetch-fill.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? '10');
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? '10');
@@ -279,7 +279,11 @@ async function main(): Promise<void> {
 
     const augurRequests = await Promise.all(
       services.map(async (s) => {
-        const prefetch = await prefetchFor(s.prefetch ?? {}, fhir.baseUrl);
+        const prefetch = await fillPrefetch(s.prefetch ?? {}, {
+          fhirBase: fhir.baseUrl,
+          patientId: 'p1',
+          userId: 'Practitioner/dr1',
+        });
         return {
           path: `/cds-services/${s.id}`,
           body: JSON.stringify({

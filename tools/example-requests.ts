@@ -18,7 +18,7 @@ import { clinicalServices } from '../src/services/index.js';
 import { pino } from 'pino';
 import { startFhirServer } from '../test/support/fhir-server.js';
 import { benchPatient, RISK_SERVICES } from '../bench/patient.js';
-import { prefetchFor } from '../bench/prefetch.js';
+import { fillPrefetch } from '../cli/invoke/prefetch-fill.js';
 
 const log = pino({ level: 'silent' });
 const models = await loadModelRegistry({ dirs: [builtInModelsDir()], onBroken: 'refuse-to-start', log });
@@ -37,7 +37,11 @@ try {
       hook: 'patient-view',
       hookInstance: randomUUID(),
       context: { userId: 'Practitioner/dr1', patientId: 'p1' },
-      prefetch: await prefetchFor(templates, fhir.baseUrl),
+      prefetch: await fillPrefetch(templates, {
+        fhirBase: fhir.baseUrl,
+        patientId: 'p1',
+        userId: 'Practitioner/dr1',
+      }),
     };
     writeFileSync(join(dir, `${s.definition.id}.json`), `${JSON.stringify(request, null, 2)}\n`);
     process.stdout.write(`examples/requests/${s.definition.id}.json\n`);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card } from '../../src/cds/types.js';
 import { MIGRATIONS } from '../../src/store/schema.js';
 import { benchPatient, RISK_SERVICES } from '../../bench/patient.js';
-import { prefetchFor } from '../../bench/prefetch.js';
+import { fillPrefetch } from '../../cli/invoke/prefetch-fill.js';
 import { startEhr, type Ehr } from '../support/ehr-signer.js';
 import { startFhirServer, type FhirServer } from '../support/fhir-server.js';
 import { aPatientViewRequest } from '../support/hook-requests.js';
@@ -90,7 +90,15 @@ beforeAll(async () => {
     services: { id: string; prefetch?: Record<string, string> }[];
   };
   for (const s of discovery.services)
-    if (RISK_SERVICES.includes(s.id)) prefetch.set(s.id, await prefetchFor(s.prefetch ?? {}, fhir.baseUrl));
+    if (RISK_SERVICES.includes(s.id))
+      prefetch.set(
+        s.id,
+        await fillPrefetch(s.prefetch ?? {}, {
+          fhirBase: fhir.baseUrl,
+          patientId: 'p1',
+          userId: 'Practitioner/dr1',
+        }),
+      );
   for (const s of RISK_SERVICES) {
     const call = await hook(cluster.url, s, { tenant: `probe-${randomUUID()}` });
     if (call.cards.some((c) => (c.overrideReasons?.length ?? 0) > 0)) {
