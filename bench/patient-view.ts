@@ -16,10 +16,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { freePort } from '../sandbox/free-port.js';
 import { repoRoot } from '../src/config/paths.js';
 import { startFhirServer } from '../test/support/fhir-server.js';
 import { benchPatient, RISK_SERVICES } from './patient.js';
@@ -33,19 +33,6 @@ const ROOT = repoRoot();
 const ISS = 'https://bench-ehr.test';
 
 const b64url = (v: string | Buffer): string => Buffer.from(v).toString('base64url');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => {
-        resolve(typeof address === 'object' && address !== null ? address.port : 0);
-      });
-    });
-  });
-}
 
 async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;

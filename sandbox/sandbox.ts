@@ -8,7 +8,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { loadPanel } from '../cli/patients/load.js';
 import { startFhirServer, type FhirServer } from './fhir-server/server.js';
@@ -17,6 +16,7 @@ import { startAugur, type AugurProcess } from './augur.js';
 import { drugList } from './web/drugs.js';
 import { createSigner, Ehr } from './web/ehr.js';
 import { startWeb, type PanelPatient } from './web/server.js';
+import { freePort } from './free-port.js';
 
 export const SIDE_APP_CLIENT_ID = 'augur';
 
@@ -37,19 +37,6 @@ export interface Sandbox {
   metricsToken: string;
   patients: number;
   stop(): Promise<number | null>;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const address = s.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise<void>((resolve) =>
-    s.close(() => {
-      resolve();
-    }),
-  );
-  return port;
 }
 
 function readPanelIndex(root: string): PanelPatient[] {

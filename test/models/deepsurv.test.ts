@@ -18,6 +18,7 @@ import { SourceAttributesFile } from '../../src/transparency/schema.js';
 import request from 'supertest';
 import type { ModelRegistry } from '../../src/models/types.js';
 import { editManifest, model, REPO, tempModelsDir, testApp } from './helpers.js';
+import { mulberry32 } from '../../src/models/explain/prng.js';
 
 const ID = 'deepsurv-rotterdam-gbsg';
 const DIR = join(REPO, 'models', ID);
@@ -79,18 +80,6 @@ function harrellC(
     }
   }
   return conc / pairs;
-}
-
-/** mulberry32, as in train.py. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function quantile(values: readonly number[], q: number): number {

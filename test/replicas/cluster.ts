@@ -6,25 +6,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from '../../sandbox/free-port.js';
 import { repoRoot } from '../../src/config/paths.js';
 import { createSchema, dropSchema, uniqueSchema, urlWithSchema } from '../store/engines.js';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => {
-        resolve(typeof address === 'object' && address !== null ? address.port : 0);
-      });
-    });
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -262,4 +249,4 @@ export function haproxyConfig(lbPort: number, statsPort: number, replicas: { por
   ].join('\n');
 }
 
-export { stopProc };
+export { freePort, stopProc };

@@ -8,6 +8,8 @@
  * Also: opened from a PGx card (hook answered from prefetch), the card's stored findings show the
  * genotype → phenotype → recommendation chain with the guideline link, next to the live findings.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FhirResource, MedicationRequest } from 'fhir/r4.js';
@@ -29,6 +31,14 @@ import { aPatientViewRequest } from '../support/hook-requests.js';
 import { forPatient, hookCards, smartResultId } from './cards.js';
 import { startHarness, type Harness } from './harness.js';
 import { capture, openAll, SHOTS } from './screenshots.js';
+import { repoRoot } from '../../src/config/paths.js';
+
+/** The PCE's named reference, as its manifest states it. */
+const PCE_REFERENCE_LABEL = (
+  JSON.parse(readFileSync(join(repoRoot(), 'models/ascvd-pce-10y/model.json'), 'utf8')) as {
+    explanation: { referenceLabel: string };
+  }
+).explanation.referenceLabel;
 
 const PANEL = 380;
 const of = forPatient('p2');
@@ -241,8 +251,9 @@ describe('side app: keyboard and accessibility at side-panel width', () => {
     const canvas = section.locator('.waterfall-figure canvas').first();
     await expect(canvas.getAttribute('role')).resolves.toBe('img');
     const label = (await canvas.getAttribute('aria-label')) ?? '';
-    // The reference is named in words (the manifest's referenceLabel), e.g. “for a 55-year-old … woman”.
-    expect(label).toMatch(/^Waterfall chart: .* goes from [\d.]+% for .+ to [\d.]+%/);
+    // The reference is named in the manifest's words (models/ascvd-pce-10y/model.json referenceLabel).
+    expect(label).toMatch(/^Waterfall chart: .* goes from [\d.]+% for /);
+    expect(label).toContain(`for ${PCE_REFERENCE_LABEL} to `);
     expect(label).toMatch(/Largest effects: /);
     const rows = section.locator('.table-slot table.inputs-table tbody tr');
     expect(await rows.count()).toBe(9);
