@@ -76,6 +76,8 @@ interface Discovery {
 }
 
 interface Run {
+  /** CPU time (user + system) the server process spent per answered request, when known (Linux). */
+  cpuMs?: number;
   rps: number;
   p50: number;
   p99: number;
@@ -84,11 +86,29 @@ interface Run {
   requests: number;
 }
 
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux; undefined elsewhere). Unlike
+ * requests/s, CPU time per request hardly moves when other processes compete for the cores.
+ */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the command name).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 async function load(
   title: string,
   port: number,
   requests: { path: string; body: string; auth?: (path: string) => string }[],
+  pid?: number,
 ): Promise<Run> {
+  const cpuBefore = cpuSeconds(pid);
   let i = 0;
   const result = await autocannon({
     title,
@@ -113,7 +133,12 @@ async function load(
       },
     ],
   });
+  const cpuAfter = cpuSeconds(pid);
+  const answered = result.requests.total;
   return {
+    ...(cpuBefore === undefined || cpuAfter === undefined || answered === 0
+      ? {}
+      : { cpuMs: (1000 * (cpuAfter - cpuBefore)) / answered }),
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -251,9 +276,11 @@ async function main(): Promise<void> {
     );
     children.push(augur);
     const baselinePort = await freePort();
-    if (BASELINE !== undefined) {
-      children.push(await startAugur(BASELINE, baselinePort, ehr.client, join(work, 'baseline')));
-    }
+    const baseline =
+      BASELINE === undefined
+        ? undefined
+        : await startAugur(BASELINE, baselinePort, ehr.client, join(work, 'baseline'));
+    if (baseline !== undefined) children.push(baseline);
 
     const discovery = (await (
       await fetch(`${base}/cds-services`, {
@@ -300,29 +327,33 @@ async function main(): Promise<void> {
 
     await load('warm-up bare', barePort, bareRequests);
     await load('warm-up augur', augurPort, augurRequests);
-    const a = await load('bare node:http', barePort, bareRequests);
-    const b = await load('augur patient-view', augurPort, augurRequests);
+    const a = await load('bare node:http', barePort, bareRequests, bare.pid);
+    const b = await load('augur patient-view', augurPort, augurRequests, augur.pid);
     const baselineRequests = augurRequests.map((r) => ({
       ...r,
       auth: (path: string) => ehr.jwt(`http://127.0.0.1:${String(baselinePort)}${path}`),
     }));
     if (BASELINE !== undefined) await load('warm-up baseline', baselinePort, baselineRequests);
-    const c = BASELINE === undefined ? undefined : await load('baseline', baselinePort, baselineRequests);
+    const c =
+      baseline === undefined ? undefined : await load('baseline', baselinePort, baselineRequests, baseline.pid);
 
+    const cpu = (r: Run): string => (r.cpuMs === undefined ? '' : `   CPU ${r.cpuMs.toFixed(2)} ms/req`);
     const row = (name: string, r: Run): string =>
-      `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   (${String(r.requests)} requests, ${String(r.errors)} errors, ${String(r.non2xx)} non-2xx)`;
+      `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms${cpu(r)}   (${String(r.requests)} requests, ${String(r.errors)} errors, ${String(r.non2xx)} non-2xx)`;
+    const cpuRatio = (x: Run, y: Run): string =>
+      x.cpuMs === undefined || y.cpuMs === undefined ? '' : `   CPU/req ${(x.cpuMs / y.cpuMs).toFixed(2)}×`;
     console.log(
       `\n${String(CONNECTIONS)} connections, ${String(SECONDS)} s each, body ≈ ${String(Math.round(augurRequests[0]!.body.length / 1024))} KiB`,
     );
     console.log(row('(a) bare node:http', a));
     console.log(row('(b) augur patient-view', b));
     console.log(
-      `ratio (b)/(a): throughput ${(b.rps / a.rps).toFixed(3)}   p50 ${(b.p50 / Math.max(a.p50, 1)).toFixed(1)}×   p99 ${(b.p99 / Math.max(a.p99, 1)).toFixed(1)}×`,
+      `ratio (b)/(a): throughput ${(b.rps / a.rps).toFixed(3)}   p50 ${(b.p50 / Math.max(a.p50, 1)).toFixed(1)}×   p99 ${(b.p99 / Math.max(a.p99, 1)).toFixed(1)}×${cpuRatio(b, a)}`,
     );
     if (c !== undefined) {
       console.log(row('(c) baseline patient-view', c));
       console.log(
-        `ratio (b)/(c) (this build vs ${BASELINE ?? ''}): throughput ${(b.rps / c.rps).toFixed(2)}   p50 ${(b.p50 / Math.max(c.p50, 1)).toFixed(2)}×   p99 ${(b.p99 / Math.max(c.p99, 1)).toFixed(2)}×   ((c)/(a) throughput ${(c.rps / a.rps).toFixed(3)})`,
+        `ratio (b)/(c) (this build vs ${BASELINE ?? ''}): throughput ${(b.rps / c.rps).toFixed(2)}   p50 ${(b.p50 / Math.max(c.p50, 1)).toFixed(2)}×   p99 ${(b.p99 / Math.max(c.p99, 1)).toFixed(2)}×${cpuRatio(b, c)}   ((c)/(a) throughput ${(c.rps / a.rps).toFixed(3)})`,
       );
     }
     if (b.errors + b.non2xx > 0 || (c !== undefined && c.errors + c.non2xx > 0)) {
