@@ -13,134 +13,19 @@
  * BENCH_BASELINE=<checkout> (also measures (c): that checkout's built dist/src/main.js — e.g. a worktree
  * of main before a change — on the same requests, so a change's before/after is one run).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import type { ChildProcess } from 'node:child_process';
 import { freePort } from '../sandbox/free-port.js';
-import { repoRoot } from '../src/config/paths.js';
 import { startFhirServer } from '../test/support/fhir-server.js';
-import { benchPatient, RISK_SERVICES } from './patient.js';
-import { fillPrefetch } from '../cli/invoke/prefetch-fill.js';
+import { benchPatient } from './patient.js';
+import { benchEhr, load, riskRequests, ROOT, spawnNode, startAugur, stop, type Run } from './harness.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? '10');
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? '10');
 const PROFILE = process.env['BENCH_PROFILE'] === '1';
 const BASELINE = process.env['BENCH_BASELINE'];
-const ROOT = repoRoot();
-const ISS = 'https://bench-ehr.test';
-
-const b64url = (v: string | Buffer): string => Buffer.from(v).toString('base64url');
-
-async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${String(child.exitCode)}`);
-    try {
-      const res = await fetch(url);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} not ready after ${String(timeoutMs)} ms`);
-}
-
-/** An EHR signing key; `jwt(aud)` signs synchronously (autocannon's setupRequest is synchronous). */
-function benchEhr() {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
-  const kid = 'bench-es384';
-  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES384', use: 'sig' };
-  const header = b64url(JSON.stringify({ alg: 'ES384', typ: 'JWT', kid }));
-  return {
-    client: { iss: ISS, jwks: { keys: [jwk] }, algorithms: ['ES384'] },
-    jwt(aud: string): string {
-      const iat = Math.floor(Date.now() / 1000);
-      const payload = b64url(
-        JSON.stringify({ iss: ISS, sub: 'bench', aud, iat, exp: iat + 300, jti: randomUUID() }),
-      );
-      const sig = sign('sha384', Buffer.from(`${header}.${payload}`), {
-        key: privateKey,
-        dsaEncoding: 'ieee-p1363',
-      });
-      return `${header}.${payload}.${b64url(sig)}`;
-    },
-  };
-}
-
-interface Discovery {
-  services: { id: string; hook: string; prefetch?: Record<string, string> }[];
-}
-
-interface Run {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  requests: number;
-}
-
-async function load(
-  title: string,
-  port: number,
-  requests: { path: string; body: string; auth?: (path: string) => string }[],
-): Promise<Run> {
-  let i = 0;
-  const result = await autocannon({
-    title,
-    url: `http://127.0.0.1:${String(port)}`,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req) => {
-          const r = requests[i++ % requests.length]!;
-          return {
-            ...req,
-            path: r.path,
-            body: r.body,
-            headers: {
-              'content-type': 'application/json',
-              ...(r.auth === undefined ? {} : { authorization: `Bearer ${r.auth(r.path)}` }),
-            },
-          };
-        },
-      },
-    ],
-  });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    requests: result.requests.total,
-  };
-}
-
-function spawnNode(args: string[], env: Record<string, string>, cwd = ROOT): ChildProcess {
-  const child = spawn(process.execPath, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return child;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 function topSelfTime(file: string, n = 15): string[] {
   interface Node {
@@ -187,46 +72,8 @@ function topSelfTime(file: string, n = 15): string[] {
   ];
 }
 
-/** Starts `root`'s built Augur (production mode, embedded store in `work`) and waits for /readyz. */
-async function startAugur(
-  root: string,
-  port: number,
-  client: unknown,
-  work: string,
-  profileDir?: string,
-): Promise<ChildProcess> {
-  const base = `http://127.0.0.1:${String(port)}`;
-  mkdirSync(work, { recursive: true });
-  const configFile = join(work, 'augur.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      publicBaseUrl: base,
-      clients: [client],
-      // The bench is one issuer sending thousands of calls a second; a real site sizes this per EHR.
-      limits: { perIssuerPerMinute: 100_000_000 },
-    }),
-  );
-  const child = spawnNode(
-    [
-      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
-      join(root, 'dist/src/main.js'),
-    ],
-    {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      AUGUR_CONFIG: configFile,
-      AUGUR_DATA_DIR: join(work, 'data'),
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-    },
-    root,
-  );
-  await waitFor(`${base}/readyz`, child);
-  return child;
-}
-
 async function main(): Promise<void> {
+  const run = { connections: CONNECTIONS, seconds: SECONDS };
   const fhir = await startFhirServer();
   const work = mkdtempSync(join(tmpdir(), 'augur-bench-'));
   const children: ChildProcess[] = [];
@@ -247,82 +94,50 @@ async function main(): Promise<void> {
       augurPort,
       ehr.client,
       join(work, 'augur'),
-      PROFILE ? profileDir : undefined,
+      PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     );
     children.push(augur);
     const baselinePort = await freePort();
-    if (BASELINE !== undefined) {
-      children.push(await startAugur(BASELINE, baselinePort, ehr.client, join(work, 'baseline')));
-    }
+    const baseline =
+      BASELINE === undefined
+        ? undefined
+        : await startAugur(BASELINE, baselinePort, ehr.client, join(work, 'baseline'));
+    if (baseline !== undefined) children.push(baseline);
 
-    const discovery = (await (
-      await fetch(`${base}/cds-services`, {
-        headers: { authorization: `Bearer ${ehr.jwt(`${base}/cds-services`)}` },
-      })
-    ).json()) as Discovery;
-    const services = discovery.services.filter((s) => RISK_SERVICES.includes(s.id));
-    const absent = RISK_SERVICES.filter((id) => !services.some((s) => s.id === id));
-    if (absent.length > 0) throw new Error(`risk services not in discovery: ${absent.join(', ')}`);
-
-    const augurRequests = await Promise.all(
-      services.map(async (s) => {
-        const prefetch = await fillPrefetch(s.prefetch ?? {}, {
-          fhirBase: fhir.baseUrl,
-          patientId: 'p1',
-          userId: 'Practitioner/dr1',
-        });
-        return {
-          path: `/cds-services/${s.id}`,
-          body: JSON.stringify({
-            hook: 'patient-view',
-            hookInstance: randomUUID(),
-            context: { userId: 'Practitioner/dr1', patientId: 'p1' },
-            prefetch,
-          }),
-          auth: (path: string) => ehr.jwt(`${base}${path}`),
-        };
-      }),
-    );
-    // Check before measuring: every service answers 200 with at least one card for this patient.
-    for (const r of augurRequests) {
-      const res = await fetch(`${base}${r.path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${r.auth(r.path)}` },
-        body: r.body,
-      });
-      const json = (await res.json()) as { cards?: { summary: string }[] };
-      if (res.status !== 200) throw new Error(`${r.path}: ${String(res.status)} ${JSON.stringify(json)}`);
-      console.log(
-        `${r.path}: ${String(json.cards?.length ?? 0)} card(s) — ${(json.cards ?? []).map((c) => c.summary).join(' | ')}`,
-      );
-    }
+    const augurRequests = await riskRequests(base, fhir.baseUrl, ehr);
     const bareRequests = augurRequests.map((r) => ({ path: r.path, body: r.body }));
 
-    await load('warm-up bare', barePort, bareRequests);
-    await load('warm-up augur', augurPort, augurRequests);
-    const a = await load('bare node:http', barePort, bareRequests);
-    const b = await load('augur patient-view', augurPort, augurRequests);
+    await load('warm-up bare', barePort, bareRequests, run);
+    await load('warm-up augur', augurPort, augurRequests, run);
+    const a = await load('bare node:http', barePort, bareRequests, { ...run, pid: bare.pid });
+    const b = await load('augur patient-view', augurPort, augurRequests, { ...run, pid: augur.pid });
     const baselineRequests = augurRequests.map((r) => ({
       ...r,
       auth: (path: string) => ehr.jwt(`http://127.0.0.1:${String(baselinePort)}${path}`),
     }));
-    if (BASELINE !== undefined) await load('warm-up baseline', baselinePort, baselineRequests);
-    const c = BASELINE === undefined ? undefined : await load('baseline', baselinePort, baselineRequests);
+    if (BASELINE !== undefined) await load('warm-up baseline', baselinePort, baselineRequests, run);
+    const c =
+      baseline === undefined
+        ? undefined
+        : await load('baseline', baselinePort, baselineRequests, { ...run, pid: baseline.pid });
 
+    const cpu = (r: Run): string => (r.cpuMs === undefined ? '' : `   CPU ${r.cpuMs.toFixed(2)} ms/req`);
     const row = (name: string, r: Run): string =>
-      `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   (${String(r.requests)} requests, ${String(r.errors)} errors, ${String(r.non2xx)} non-2xx)`;
+      `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms${cpu(r)}   (${String(r.requests)} requests, ${String(r.errors)} errors, ${String(r.non2xx)} non-2xx)`;
+    const cpuRatio = (x: Run, y: Run): string =>
+      x.cpuMs === undefined || y.cpuMs === undefined ? '' : `   CPU/req ${(x.cpuMs / y.cpuMs).toFixed(2)}×`;
     console.log(
       `\n${String(CONNECTIONS)} connections, ${String(SECONDS)} s each, body ≈ ${String(Math.round(augurRequests[0]!.body.length / 1024))} KiB`,
     );
     console.log(row('(a) bare node:http', a));
     console.log(row('(b) augur patient-view', b));
     console.log(
-      `ratio (b)/(a): throughput ${(b.rps / a.rps).toFixed(3)}   p50 ${(b.p50 / Math.max(a.p50, 1)).toFixed(1)}×   p99 ${(b.p99 / Math.max(a.p99, 1)).toFixed(1)}×`,
+      `ratio (b)/(a): throughput ${(b.rps / a.rps).toFixed(3)}   p50 ${(b.p50 / Math.max(a.p50, 1)).toFixed(1)}×   p99 ${(b.p99 / Math.max(a.p99, 1)).toFixed(1)}×${cpuRatio(b, a)}`,
     );
     if (c !== undefined) {
       console.log(row('(c) baseline patient-view', c));
       console.log(
-        `ratio (b)/(c) (this build vs ${BASELINE ?? ''}): throughput ${(b.rps / c.rps).toFixed(2)}   p50 ${(b.p50 / Math.max(c.p50, 1)).toFixed(2)}×   p99 ${(b.p99 / Math.max(c.p99, 1)).toFixed(2)}×   ((c)/(a) throughput ${(c.rps / a.rps).toFixed(3)})`,
+        `ratio (b)/(c) (this build vs ${BASELINE ?? ''}): throughput ${(b.rps / c.rps).toFixed(2)}   p50 ${(b.p50 / Math.max(c.p50, 1)).toFixed(2)}×   p99 ${(b.p99 / Math.max(c.p99, 1)).toFixed(2)}×${cpuRatio(b, c)}   ((c)/(a) throughput ${(c.rps / a.rps).toFixed(3)})`,
       );
     }
     if (b.errors + b.non2xx > 0 || (c !== undefined && c.errors + c.non2xx > 0)) {

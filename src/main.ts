@@ -4,29 +4,14 @@
  * close everything, exit 0 (or 1 if the grace period runs out).
  */
 import cluster from 'node:cluster';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
-import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createLogger, errorFields } from './log/logger.js';
-import { openStore } from './store/index.js';
-import { createAuthenticator } from './auth/jwt.js';
-import { unauthenticatedLoopback } from './auth/unauthenticated.js';
-import { MemoryReplayCache, RedisReplayCache } from './auth/replay-cache.js';
-import { MemoryRateLimiter, RedisRateLimiter } from './auth/rate-limit.js';
-import { Readiness } from './http/readiness.js';
-import { createApp } from './app.js';
-import { modelDirs, startModelRegistry } from './models/startup.js';
-import { modelsRouter } from './models/api.js';
-import { clinicalServices } from './services/index.js';
-import { serviceDeps } from './services/deps.js';
-import { smartRouters } from './smart/index.js';
-import { systemActionsFor } from './fhir-results/system-actions.js';
-import { metricsRouter } from './monitoring/routes.js';
-import { interventionsRouter, loadCpicIntervention } from './transparency/interventions.js';
-import { timedStore } from './monitoring/store-timing.js';
 import type { Logger } from 'pino';
+import { buildAugur } from './build.js';
+import { operationOutcome } from './http/errors.js';
 import { runPrimary } from './cluster/primary.js';
 import { planWorkers, type WorkerPlan } from './cluster/workers.js';
 
@@ -56,25 +41,10 @@ function announce(config: Config, log: Logger): void {
   }
 }
 
-/**
- * Without an `error` listener ioredis prints every failed reconnect to stderr, unstructured. Say once,
- * in the log, that Redis is gone and what that means, and once that it is back.
- */
-function watchRedis(redis: Redis, log: Logger): void {
-  let down = false;
-  redis.on('error', (err: unknown) => {
-    if (down) return;
-    down = true;
-    log.error(
-      { reason: 'redis unavailable', errorType: err instanceof Error ? err.name : typeof err },
-      'Redis unavailable: JWTs are refused (replay cache fails closed) and calls throttled until it is back',
-    );
-  });
-  redis.on('ready', () => {
-    if (!down) return;
-    down = false;
-    log.info({ reason: 'redis available' }, 'Redis connection restored');
-  });
+/** The answer while the store opens, before the app is attached: 503, try again shortly. */
+function starting(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'application/fhir+json', 'retry-after': '1' });
+  res.end(JSON.stringify(operationOutcome([{ code: 'transient', diagnostics: 'Augur is starting' }])));
 }
 
 async function main(): Promise<void> {
@@ -98,62 +68,23 @@ async function main(): Promise<void> {
     log.info({ count: 1, reason: plan.reason }, 'workers');
   }
 
-  const readiness = new Readiness();
-  const store = timedStore(
-    await openStore({
-      dataDir: config.env.AUGUR_DATA_DIR,
-      ...(config.env.DATABASE_URL === undefined ? {} : { databaseUrl: config.env.DATABASE_URL }),
-      onMigrated: (versions) => {
-        log.info({ count: versions.length }, 'database schema migrated');
-      },
-    }),
-  );
-  const redis =
-    config.env.REDIS_URL === undefined
-      ? undefined
-      : new Redis(config.env.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 });
-  if (redis !== undefined) watchRedis(redis, log);
-  const replayCache = redis === undefined ? new MemoryReplayCache() : new RedisReplayCache(redis);
-  const limiter = redis === undefined ? new MemoryRateLimiter() : new RedisRateLimiter(redis);
-  const verifier = createAuthenticator({ clients: config.clients, limits: config.limits, replayCache, log });
-  const authenticator = config.allowUnauthenticatedLoopback ? unauthenticatedLoopback(verifier) : verifier;
-
   // Listen before building the app: with PORT=0 the default public URL (card links, JWT aud) is the
-  // port actually bound. No request is handled until the app is attached below, in the same tick.
+  // port actually bound. Until the app is attached (the store is open), every request is answered 503.
   const server = createServer({ maxHeaderSize: config.limits.headerBytes });
+  server.on('request', starting);
   await new Promise<void>((resolve) => server.listen(config.env.PORT, config.env.HOST, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.env.PORT;
   if (port !== config.env.PORT) config = loadConfig({ ...process.env, PORT: String(port) });
 
-  readiness.waitFor('models');
-  const models = startModelRegistry({
-    dirs: modelDirs({ AUGUR_MODELS_DIR: config.env.AUGUR_MODELS_DIR }),
-    onBroken: config.env.AUGUR_ON_BROKEN_MODEL,
-    log,
-  });
-  const app = createApp(config, {
-    store,
-    authenticator,
-    limiter,
-    services: clinicalServices(serviceDeps(config, models)),
-    readiness,
-    log,
-    ...(config.fhirResults.systemActions ? { systemActions: systemActionsFor(config, models) } : {}),
-    routers: [
-      modelsRouter(models, { limiter, perIpPerMinute: config.limits.evaluatePerIpPerMinute }),
-      ...smartRouters({ config, store, limiter, models, log }),
-      ...metricsRouter({ token: config.env.AUGUR_METRICS_TOKEN, store }),
-      interventionsRouter([loadCpicIntervention()]),
-    ],
-  });
+  const { app, authenticator, readiness, models, store, close } = await buildAugur(config, { log });
+  server.off('request', starting);
   server.on('request', app);
   log.info({ host: config.env.HOST, port }, 'Augur listening');
 
   await authenticator.warm();
   readiness.done();
   const registry = await models.loaded; // a refused start rejects here and exits 1 with the reasons
-  readiness.done('models');
   log.info({ count: registry.list().length }, 'models loaded');
 
   // Results behind cards are retrievable until they expire; then they are deleted (hourly, and now).
@@ -190,11 +121,7 @@ async function main(): Promise<void> {
   const closeServer = (signal: string): void => {
     server.close(() => {
       void (async () => {
-        await authenticator.close();
-        await limiter.close();
-        await store.close();
-        await (await models.loaded).close();
-        redis?.disconnect();
+        await close();
         log.info({ reason: signal }, 'stopped');
         process.exit(0);
       })();

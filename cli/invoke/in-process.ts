@@ -1,5 +1,5 @@
 /**
- * An Augur started inside the CLI for `augur invoke` without `--augur`: the production app (createApp,
+ * An Augur started inside the CLI for `augur invoke` without `--augur`: the production app (`buildAugur`:
  * the clinical services, the built-in models) on 127.0.0.1 at a free port, an embedded store in a
  * temporary folder, and a configuration that trusts only the CLI's key, for the given FHIR server, with
  * `trace: true`. Logs go nowhere (level `silent`): the CLI prints what matters.
@@ -9,18 +9,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../../src/app.js';
-import { createAuthenticator } from '../../src/auth/jwt.js';
-import { MemoryRateLimiter } from '../../src/auth/rate-limit.js';
-import { MemoryReplayCache } from '../../src/auth/replay-cache.js';
+import { buildAugur } from '../../src/build.js';
 import { validateFileConfig } from '../../src/config/load.js';
 import { EnvSchema, type Config } from '../../src/config/schema.js';
 import { Readiness } from '../../src/http/readiness.js';
 import { createLogger } from '../../src/log/logger.js';
-import { modelDirs, startModelRegistry } from '../../src/models/startup.js';
-import { clinicalServices } from '../../src/services/index.js';
-import { serviceDeps } from '../../src/services/deps.js';
-import { openStore } from '../../src/store/index.js';
 import { clientEntry, type LocalKey } from '../keys/local-key.js';
 
 export interface InProcessAugur {
@@ -61,27 +54,17 @@ export async function startInProcessAugur(
   });
   const config: Config = { ...file, env, assertResponses: true };
   const log = createLogger({ level: 'silent' });
-  const store = await openStore({ dataDir: dir });
-  const models = startModelRegistry({ dirs: modelDirs({}), onBroken: 'refuse-to-start', log });
-  const registry = await models.loaded;
-  const limiter = new MemoryRateLimiter();
-  const authenticator = createAuthenticator({
-    clients: config.clients,
-    limits: config.limits,
-    replayCache: new MemoryReplayCache(),
-    log,
-  });
   const readiness = new Readiness();
   readiness.done();
-  const app = createApp(config, {
-    store,
-    authenticator,
-    limiter,
-    services: clinicalServices(serviceDeps(config, models)),
-    readiness,
-    log,
-  });
-  server.on('request', app);
+  const augur = await buildAugur(config, { log, readiness });
+  try {
+    await augur.models.loaded;
+  } catch (err) {
+    await augur.close();
+    server.close();
+    throw err;
+  }
+  server.on('request', augur.app);
   return {
     baseUrl,
     async stop() {
@@ -91,10 +74,7 @@ export async function startInProcessAugur(
         });
         server.closeAllConnections();
       });
-      await authenticator.close();
-      await limiter.close();
-      await store.close();
-      await registry.close();
+      await augur.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

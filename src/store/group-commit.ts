@@ -8,18 +8,22 @@
  */
 import type { Queryable, SqlDb } from './sql-db.js';
 
-/** One call's writes, run inside the group's transaction. */
-export type GroupWrite = (tx: Queryable) => Promise<void>;
+/**
+ * Writes a whole group's items inside its transaction. Given every item at once, it can write each
+ * table's rows with one multi-row statement instead of one statement per call (PGlite's per-statement
+ * cost is most of a small insert's cost).
+ */
+export type GroupWrite<W> = (tx: Queryable, items: readonly W[]) => Promise<void>;
 
-interface Job {
-  write: GroupWrite;
+interface Job<W> {
+  item: W;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
 
-export interface GroupCommitter {
-  /** Runs `write` in the next group transaction; resolves after that transaction commits. */
-  run(write: GroupWrite): Promise<void>;
+export interface GroupCommitter<W> {
+  /** Writes `item` in the next group transaction; resolves after that transaction commits. */
+  run(item: W): Promise<void>;
   /** Resolves once every write queued so far has been committed or rejected. */
   drain(): Promise<void>;
 }
@@ -27,15 +31,18 @@ export interface GroupCommitter {
 /** Largest number of calls in one transaction (bounds a transaction's size and lock time). */
 export const MAX_GROUP = 256;
 
-export function groupCommitter(db: Pick<SqlDb, 'transaction'>): GroupCommitter {
-  let pending: Job[] = [];
+export function groupCommitter<W>(db: Pick<SqlDb, 'transaction'>, write: GroupWrite<W>): GroupCommitter<W> {
+  let pending: Job<W>[] = [];
   let flushing: Promise<void> | undefined;
 
-  async function commit(batch: Job[]): Promise<void> {
+  async function commit(batch: Job<W>[]): Promise<void> {
     try {
-      await db.transaction(async (tx) => {
-        for (const job of batch) await job.write(tx);
-      });
+      await db.transaction((tx) =>
+        write(
+          tx,
+          batch.map((job) => job.item),
+        ),
+      );
     } catch (e) {
       for (const job of batch) job.reject(e);
       return;
@@ -53,9 +60,9 @@ export function groupCommitter(db: Pick<SqlDb, 'transaction'>): GroupCommitter {
   }
 
   return {
-    run(write) {
+    run(item) {
       return new Promise<void>((resolve, reject) => {
-        pending.push({ write, resolve, reject });
+        pending.push({ item, resolve, reject });
         flushing ??= flush();
       });
     },

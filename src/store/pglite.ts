@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Queryable, SqlDb } from './sql-db.js';
+import { withFeedbackIndex } from './feedback-index.js';
 import { createSqlStore } from './sql-store.js';
 import type { Store } from './types.js';
 
@@ -34,7 +35,12 @@ export async function openPgliteDb(dataDir: string): Promise<SqlDb> {
   };
 }
 
+/** The {@link Store} over an open PGlite handle (the only process using it), with its feedback index. */
+export function pgliteStore(db: SqlDb): Store {
+  return withFeedbackIndex(createSqlStore(db), db);
+}
+
 /** The {@link Store} on an embedded PGlite database persisted in `dataDir`. Call `migrate()` before use. */
 export async function openPgliteStore(dataDir: string): Promise<Store> {
-  return createSqlStore(await openPgliteDb(dataDir));
+  return pgliteStore(await openPgliteDb(dataDir));
 }

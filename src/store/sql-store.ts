@@ -29,23 +29,58 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT ON CONSTRAINT feedback_once DO NOTHING
 RETURNING id`;
 
-// A repeated card uuid is the same card reported twice (a retried hook call): keep the first.
-const INSERT_CARD = `INSERT INTO card_shown (card_uuid, service_id, hook_instance, patient_ref, card_key,
-  order_refs, models, result_id, shown_at, iss, tenant, encounter_ref, override_reasons)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-ON CONFLICT (card_uuid) DO NOTHING`;
+/**
+ * A multi-row INSERT: `head` names the table and columns, each row is one VALUES tuple (its parameters
+ * cast as `casts` says), `tail` follows. One statement per table per group commit, however many calls.
+ */
+interface MultiInsert {
+  head: string;
+  casts: readonly string[];
+  tail: string;
+}
 
-const INSERT_AUDIT = `INSERT INTO audit_event (recorded, type, action, outcome, request_id, iss, tenant,
-  user_ref, patient_ref, hook_instance, jti, service_id, models, fhir_server, query, status)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`;
+// A repeated card uuid is the same card reported twice (a retried hook call): keep the first (also
+// within one statement: ON CONFLICT DO NOTHING skips a row that conflicts with an earlier row of it).
+const INSERT_CARDS: MultiInsert = {
+  head: `INSERT INTO card_shown (card_uuid, service_id, hook_instance, patient_ref, card_key,
+  order_refs, models, result_id, shown_at, iss, tenant, encounter_ref, override_reasons)`,
+  casts: ['', '', '', '', '', '', '', '', '', '', '', '', ''],
+  tail: 'ON CONFLICT (card_uuid) DO NOTHING',
+};
+
+const INSERT_AUDITS: MultiInsert = {
+  head: `INSERT INTO audit_event (recorded, type, action, outcome, request_id, iss, tenant,
+  user_ref, patient_ref, hook_instance, jti, service_id, models, fhir_server, query, status)`,
+  casts: ['', '', '', '', '', '', '', '', '', '', '', '', '', '', '', ''],
+  tail: '',
+};
+
+// The last write of an id wins, as it would with one upsert per result (duplicates are merged first:
+// ON CONFLICT DO UPDATE cannot touch one row twice in a statement).
+const UPSERT_RESULTS: MultiInsert = {
+  head: 'INSERT INTO result (id, patient_ref, service_id, payload, created_at, expires_at)',
+  casts: ['', '', '', '::jsonb', '', ''],
+  tail: `ON CONFLICT (id) DO UPDATE SET patient_ref = EXCLUDED.patient_ref, service_id = EXCLUDED.service_id,
+  payload = EXCLUDED.payload, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`,
+};
+
+/** Parameters per statement stay far below PostgreSQL's 65,535. */
+const MAX_PARAMS = 30_000;
+
+async function insertMany(tx: Queryable, insert: MultiInsert, rows: readonly unknown[][]): Promise<void> {
+  const width = insert.casts.length;
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / width));
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const tuples = chunk.map(
+      (_, r) => `(${insert.casts.map((cast, c) => `$${String(r * width + c + 1)}${cast}`).join(', ')})`,
+    );
+    await tx.query(`${insert.head} VALUES ${tuples.join(', ')} ${insert.tail}`, chunk.flat());
+  }
+}
 
 const SELECT_AUDIT = `SELECT recorded, type, action, outcome, request_id, iss, tenant, user_ref, patient_ref,
   hook_instance, jti, service_id, models, fhir_server, query, status FROM audit_event`;
-
-const UPSERT_RESULT = `INSERT INTO result (id, patient_ref, service_id, payload, created_at, expires_at)
-VALUES ($1, $2, $3, $4::jsonb, $5, $6)
-ON CONFLICT (id) DO UPDATE SET patient_ref = EXCLUDED.patient_ref, service_id = EXCLUDED.service_id,
-  payload = EXCLUDED.payload, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`;
 
 const SELECT_RESULT = `SELECT id, patient_ref, service_id, payload, created_at, expires_at
 FROM result WHERE id = $1 AND expires_at > $2`;
@@ -89,13 +124,17 @@ function historyWhere(q: CardHistoryQuery): { where: string; params: unknown[] }
   return { where: clauses.join(' AND '), params };
 }
 
-async function upsertResult(tx: Queryable, r: StoredResult): Promise<void> {
-  const payload = JSON.stringify(r.payload);
-  await tx.query(UPSERT_RESULT, [r.id, r.patientRef, r.serviceId, payload, r.createdAt, r.expiresAt]);
+function resultParams(r: StoredResult): unknown[] {
+  return [r.id, r.patientRef, r.serviceId, JSON.stringify(r.payload), r.createdAt, r.expiresAt];
 }
 
-async function insertCard(tx: Queryable, r: CardShownRecord): Promise<void> {
-  await tx.query(INSERT_CARD, [
+function upsertResults(tx: Queryable, results: readonly StoredResult[]): Promise<void> {
+  const last = new Map(results.map((r) => [r.id, r]));
+  return insertMany(tx, UPSERT_RESULTS, [...last.values()].map(resultParams));
+}
+
+function cardParams(r: CardShownRecord): unknown[] {
+  return [
     r.cardUuid,
     r.serviceId,
     r.hookInstance,
@@ -109,7 +148,7 @@ async function insertCard(tx: Queryable, r: CardShownRecord): Promise<void> {
     n(r.tenant),
     n(r.encounterRef),
     r.overrideReasons === undefined ? null : r.overrideReasons.map(encodeReason),
-  ]);
+  ];
 }
 
 const SELECT_CARD = `SELECT card_uuid, service_id, hook_instance, patient_ref, card_key, order_refs, models,
@@ -167,8 +206,8 @@ async function insertFeedback(db: Queryable, r: FeedbackRecord): Promise<boolean
   return rows.length === 1;
 }
 
-async function insertAudit(db: Queryable, r: AuditRecord): Promise<void> {
-  await db.query(INSERT_AUDIT, [
+function auditParams(r: AuditRecord): unknown[] {
+  return [
     r.recorded,
     r.type,
     r.action,
@@ -185,7 +224,24 @@ async function insertAudit(db: Queryable, r: AuditRecord): Promise<void> {
     n(r.fhirServer),
     n(r.query),
     n(r.status),
-  ]);
+  ];
+}
+
+/** One call's share of a group commit: results, cards shown, audit records. */
+interface CallWrites {
+  results?: readonly StoredResult[];
+  cards?: readonly CardShownRecord[];
+  audits?: readonly AuditRecord[];
+}
+
+/** A group's writes: one statement per table (results first: cards refer to them by id). */
+async function writeGroup(tx: Queryable, calls: readonly CallWrites[]): Promise<void> {
+  const results = calls.flatMap((c) => c.results ?? []);
+  const cards = calls.flatMap((c) => c.cards ?? []);
+  const audits = calls.flatMap((c) => c.audits ?? []);
+  if (results.length > 0) await upsertResults(tx, results);
+  if (cards.length > 0) await insertMany(tx, INSERT_CARDS, cards.map(cardParams));
+  if (audits.length > 0) await insertMany(tx, INSERT_AUDITS, audits.map(auditParams));
 }
 
 function auditWhere(q: AuditQuery): { where: string; params: unknown[] } {
@@ -228,16 +284,13 @@ interface CardRateSqlRow {
 
 export function createSqlStore(db: SqlDb): Store {
   // The hot path's writes (cards shown with their results, audit) are group-committed across calls.
-  const group = groupCommitter(db);
+  const group = groupCommitter(db, writeGroup);
   return {
     migrate: () => migrate(db),
     recordFeedback: async (record) => ({ inserted: await insertFeedback(db, record) }),
     recordCardsShown: async (records, results = []) => {
       if (records.length === 0 && results.length === 0) return;
-      await group.run(async (tx) => {
-        for (const r of results) await upsertResult(tx, r);
-        for (const r of records) await insertCard(tx, r);
-      });
+      await group.run({ results, cards: records });
     },
     findCardHistory: async (query) => {
       const { where, params } = historyWhere(query);
@@ -259,12 +312,12 @@ export function createSqlStore(db: SqlDb): Store {
         overridden: Number(r.overridden),
       })),
     resetCardHistory: (query) => resetHistory(db, query),
-    appendAudit: (record) => group.run((tx) => insertAudit(tx, record)),
+    appendAudit: (record) => group.run({ audits: [record] }),
     readAudit: async (query) => {
       const { where, params } = auditWhere(query);
       return (await db.query<AuditRow>(`${SELECT_AUDIT} ${where}`, params)).map(toAuditRecord);
     },
-    putResult: (r: StoredResult) => upsertResult(db, r),
+    putResult: (r: StoredResult) => upsertResults(db, [r]),
     getResult: async (id, now) => {
       const rows = await db.query<ResultRow>(SELECT_RESULT, [id, now]);
       return rows[0] === undefined ? undefined : toStoredResult(rows[0]);

@@ -35,9 +35,8 @@ interface Opened {
   store: Store;
 }
 
-function wrap(db: SqlDb): Opened {
-  return { db, store: createSqlStore(db) };
-}
+/** How an engine builds its store over a handle (default: the plain SQL store). */
+type MakeStore = (db: SqlDb) => Store;
 
 /** Builds an engine from "open one handle" and "remove the database"; the rest is shared. */
 function engine(
@@ -45,7 +44,9 @@ function engine(
   openOne: () => Promise<SqlDb>,
   create: () => Promise<void>,
   remove: () => Promise<void>,
+  makeStore: MakeStore = createSqlStore,
 ): Engine {
+  const wrap = (db: SqlDb): Opened => ({ db, store: makeStore(db) });
   let all: SqlDb[] = [];
   let current: Opened | undefined;
   const must = (): Opened => {
@@ -85,8 +86,11 @@ function engine(
   };
 }
 
-/** PGlite in a fresh temp directory laid out as `openStore({ dataDir })` expects (`dataDir/pglite`). */
-export function pgliteEngine(): Engine & { readonly dataDir: string } {
+/**
+ * PGlite in a fresh temp directory laid out as `openStore({ dataDir })` expects (`dataDir/pglite`).
+ * `makeStore: pgliteStore` runs the cases on the store `openStore` gives (with its feedback index).
+ */
+export function pgliteEngine(makeStore?: MakeStore): Engine & { readonly dataDir: string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'augur-store-'));
   const base = engine(
     'pglite',
@@ -96,6 +100,7 @@ export function pgliteEngine(): Engine & { readonly dataDir: string } {
       rmSync(dataDir, { recursive: true, force: true });
       return Promise.resolve();
     },
+    makeStore,
   );
   return Object.assign(base, { dataDir });
 }

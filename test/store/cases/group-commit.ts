@@ -74,6 +74,40 @@ export function groupCommitCases(engine: Engine): void {
       expect(await count(engine, 'card_shown WHERE card_uuid = $1', [after.cardUuid])).toBe(1);
     });
 
+    it('one group writes each table with one statement; a repeated card uuid keeps the first, a repeated result id the last', async () => {
+      const c = counting(engine.db);
+      let statements = 0;
+      const store = createSqlStore({
+        ...c.db,
+        transaction: (fn) =>
+          c.db.transaction((tx) =>
+            fn({
+              query: (sql, params) => {
+                statements++;
+                return tx.query(sql, params);
+              },
+            }),
+          ),
+      });
+      const alone = store.recordCardsShown([aCard()]); // starts the first transaction alone
+      const first = aCard();
+      const again = { ...first, cardKey: 'ascvd-risk:band=high' };
+      const early = aResult();
+      const late = { ...early, payload: { risk: 0.2 } };
+      await Promise.all([
+        store.recordCardsShown([first], [early]),
+        store.recordCardsShown([again], [late]),
+        store.appendAudit(anAudit()),
+        store.appendAudit(anAudit()),
+      ]);
+      await alone;
+      expect(c.transactions()).toBe(2);
+      expect(statements).toBe(1 + 3); // the lone card; then results, cards, audit: one statement each
+      const [card] = await engine.store.findCardHistory({ patientRef: first.patientRef });
+      expect(card?.cardKey).toBe(first.cardKey);
+      expect((await engine.store.getResult(early.id, early.createdAt))?.payload).toEqual({ risk: 0.2 });
+    });
+
     it('loses nothing acknowledged across a restart (close drains the queue first)', async () => {
       const cards = Array.from({ length: 40 }, () => aCard());
       const acknowledged: string[] = [];
