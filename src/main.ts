@@ -24,6 +24,7 @@ import { serviceDeps } from './services/deps.js';
 import { smartRouters } from './smart/index.js';
 import { systemActionsFor } from './fhir-results/system-actions.js';
 import { metricsRouter } from './monitoring/routes.js';
+import { distributionsOf, startDriftJob, type DriftJob, type Distributions } from './monitoring/drift.js';
 import { interventionsRouter, loadCpicIntervention } from './transparency/interventions.js';
 import { timedStore } from './monitoring/store-timing.js';
 import type { Logger } from 'pino';
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
     onBroken: config.env.AUGUR_ON_BROKEN_MODEL,
     log,
   });
+  let distributions: Distributions = new Map();
   const app = createApp(config, {
     store,
     authenticator,
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
     routers: [
       modelsRouter(models, { limiter, perIpPerMinute: config.limits.evaluatePerIpPerMinute }),
       ...smartRouters({ config, store, limiter, models, log }),
-      ...metricsRouter({ token: config.env.AUGUR_METRICS_TOKEN, store }),
+      ...metricsRouter({ token: config.env.AUGUR_METRICS_TOKEN, store, distributions: () => distributions }),
       interventionsRouter([loadCpicIntervention()]),
     ],
   });
@@ -155,6 +157,10 @@ async function main(): Promise<void> {
   const registry = await models.loaded; // a refused start rejects here and exits 1 with the reasons
   readiness.done('models');
   log.info({ count: registry.list().length }, 'models loaded');
+
+  // Input drift: stored results are counted into development-distribution bins every 10 minutes.
+  distributions = distributionsOf(registry);
+  const drift: DriftJob = startDriftJob({ store, distributions, log });
 
   // Results behind cards are retrievable until they expire; then they are deleted (hourly, and now).
   const purge = (): void => {
@@ -177,6 +183,7 @@ async function main(): Promise<void> {
     stopping = true;
     readiness.drain();
     clearInterval(purgeTimer);
+    drift.stop();
     log.info({ reason: signal }, 'shutting down: draining in-flight requests');
     const timer = setTimeout(() => {
       log.error({ reason: 'grace period elapsed' }, 'forced exit');

@@ -11,6 +11,7 @@ import { HttpError, badRequest } from '../http/errors.js';
 import type { Store } from '../store/types.js';
 import { clusterMetricsText } from '../cluster/worker-metrics.js';
 import { metricsRegistry } from './metrics.js';
+import { driftReport, type Distributions } from './drift.js';
 
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -28,9 +29,19 @@ function daysOf(raw: unknown): number {
   return n;
 }
 
+/** `weeks` query parameter: 1–52, default 8. */
+function weeksOf(raw: unknown): number {
+  if (raw === undefined) return 8;
+  const n = typeof raw === 'string' && /^\d{1,2}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= 52)) throw badRequest('weeks must be an integer from 1 to 52', 'weeks');
+  return n;
+}
+
 export interface MonitoringOptions {
   token: string | undefined;
   store: Store;
+  /** The loaded models' development distributions (input drift); none until the models are loaded. */
+  distributions?: () => Distributions;
   now?: () => Date;
 }
 
@@ -64,6 +75,10 @@ export function metricsRouter(o: MonitoringOptions): Router[] {
         overrideRate: r.overridden / r.shown,
       })),
     });
+  });
+  router.get('/api/monitoring/drift', async (req, res) => {
+    const weeks = weeksOf(req.query['weeks']);
+    res.json(await driftReport(o.store, o.distributions?.() ?? new Map(), now(), weeks));
   });
   router.get('/metrics', async (_req, res) => {
     res.type(metricsRegistry.contentType).send(await clusterMetricsText());
