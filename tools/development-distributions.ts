@@ -46,10 +46,12 @@ export function booleanBins(values: readonly boolean[]): InputBins {
   return { categories: { true: round(t), false: round(1 - t) } };
 }
 
-function readCsv(file: string): Record<string, string>[] {
+/** The DeepSurv training cohort (data/rotterdam-train.csv: numeric columns only), one record per row. */
+export function rotterdamTraining(): Record<string, number>[] {
+  const file = join(ROOT, 'models/deepsurv-rotterdam-gbsg/data/rotterdam-train.csv');
   const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
   const names = (header ?? '').split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i] ?? '', v])));
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i] ?? '', Number(v)])));
 }
 
 function pima(): DevelopmentDistribution {
@@ -82,8 +84,8 @@ function pima(): DevelopmentDistribution {
 }
 
 function deepsurv(): DevelopmentDistribution {
-  const rows = readCsv(join(ROOT, 'models/deepsurv-rotterdam-gbsg/data/rotterdam-train.csv'));
-  const num = (c: string): number[] => rows.map((r) => Number(r[c]));
+  const rows = rotterdamTraining();
+  const num = (c: string): number[] => rows.map((r) => r[c] ?? NaN);
   const sizeCat = num('size_cat');
   return {
     modelId: 'deepsurv-rotterdam-gbsg',
