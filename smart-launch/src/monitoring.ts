@@ -4,12 +4,14 @@
  * card per day. Text goes in as text nodes; no inline script or style (the side app's CSP).
  */
 import './styles/app.css';
+import './styles/monitoring.css';
 import { h } from './app/dom.js';
-import { cardTables, type CardRate } from './monitoring-view.js';
+import { cardTables, driftTables, type CardRate, type DriftReportBody } from './monitoring-view.js';
 
 const form = document.querySelector<HTMLFormElement>('#monitoring-login');
 const status = document.querySelector<HTMLElement>('#monitoring-status');
 const out = document.querySelector<HTMLElement>('#rates');
+const driftOut = document.querySelector<HTMLElement>('#drift');
 
 function render(rows: readonly CardRate[]): void {
   if (out === null) return;
@@ -55,6 +57,56 @@ function render(rows: readonly CardRate[]): void {
   );
 }
 
+function renderDrift(report: DriftReportBody): void {
+  if (driftOut === null) return;
+  const tables = driftTables(report);
+  const t = report.thresholds;
+  driftOut.replaceChildren(
+    h('h2', {}, 'Input drift (population stability index per week)'),
+    h(
+      'p',
+      { class: 'thresholds' },
+      `PSI < ${String(t.moderate)} stable; ${String(t.moderate)}–${String(t.significant)} moderate shift; ≥ ${String(t.significant)} significant shift. Source: ${t.source}`,
+    ),
+    ...(tables.length === 0
+      ? [h('p', {}, 'No model runs counted in this period.')]
+      : tables.map((d) =>
+          h(
+            'section',
+            { class: 'drift', 'data-model': d.title },
+            h('h3', {}, d.title),
+            h('p', { class: 'population' }, `Against: ${d.population}`),
+            h(
+              'table',
+              {},
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'col' }, 'Input'),
+                  d.weeks.map((w) => h('th', { scope: 'col' }, `Week of ${w}`)),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                d.inputs.map((row) =>
+                  h(
+                    'tr',
+                    { 'data-input': row.input },
+                    h('th', { scope: 'row' }, row.input),
+                    row.cells.map((c) => h('td', { class: `psi-${c.level}` }, c.text)),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        )),
+  );
+}
+
 async function load(token: string, days: string): Promise<void> {
   if (status !== null) status.textContent = 'Loading…';
   const res = await fetch(`../api/monitoring/card-rates?days=${encodeURIComponent(days)}`, {
@@ -71,6 +123,12 @@ async function load(token: string, days: string): Promise<void> {
   const body = (await res.json()) as { since: string; rows: CardRate[] };
   if (status !== null) status.textContent = `Since ${body.since.slice(0, 10)}.`;
   render(body.rows);
+  const weeks = String(Math.min(52, Math.ceil(Number(days) / 7)));
+  const drift = await fetch(`../api/monitoring/drift?weeks=${weeks}`, {
+    headers: { Authorization: `Bearer ${token}` },
+    cache: 'no-store',
+  });
+  if (drift.ok) renderDrift((await drift.json()) as DriftReportBody);
 }
 
 form?.addEventListener('submit', (e) => {
