@@ -145,7 +145,14 @@ async function main(): Promise<void> {
     routers: [
       modelsRouter(models, { limiter, perIpPerMinute: config.limits.evaluatePerIpPerMinute }),
       ...smartRouters({ config, store, limiter, models, log }),
-      ...metricsRouter({ token: config.env.AUGUR_METRICS_TOKEN, store, distributions: () => distributions }),
+      ...metricsRouter({
+        token: config.env.AUGUR_METRICS_TOKEN,
+        store,
+        distributions: () => distributions,
+        ...(config.monitoring.admin === undefined
+          ? {}
+          : { admin: { config: config.monitoring.admin, publicBaseUrl: config.publicBaseUrl } }),
+      }),
       interventionsRouter([loadCpicIntervention()]),
     ],
   });

@@ -107,10 +107,14 @@ function renderDrift(report: DriftReportBody): void {
   );
 }
 
-async function load(token: string, days: string): Promise<void> {
+/** The token typed in, or none: then the admin's session cookie (same origin) authenticates. */
+const authHeaders = (token: string | undefined): Record<string, string> =>
+  token === undefined ? {} : { Authorization: `Bearer ${token}` };
+
+async function load(token: string | undefined, days: string): Promise<void> {
   if (status !== null) status.textContent = 'Loading…';
   const res = await fetch(`../api/monitoring/card-rates?days=${encodeURIComponent(days)}`, {
-    headers: { Authorization: `Bearer ${token}` },
+    headers: authHeaders(token),
     cache: 'no-store',
   });
   if (!res.ok) {
@@ -125,11 +129,35 @@ async function load(token: string, days: string): Promise<void> {
   render(body.rows);
   const weeks = String(Math.min(52, Math.ceil(Number(days) / 7)));
   const drift = await fetch(`../api/monitoring/drift?weeks=${weeks}`, {
-    headers: { Authorization: `Bearer ${token}` },
+    headers: authHeaders(token),
     cache: 'no-store',
   });
   if (drift.ok) renderDrift((await drift.json()) as DriftReportBody);
 }
+
+const signedIn = document.querySelector<HTMLElement>('#signed-in');
+const logout = document.querySelector<HTMLButtonElement>('#logout');
+
+/** An administrator signed in with SMART (session cookie): show who, and the data, without the token. */
+async function session(): Promise<void> {
+  const res = await fetch('../api/monitoring/me', { cache: 'no-store' });
+  if (!res.ok) return;
+  const me = (await res.json()) as { via: string; user?: string };
+  if (me.via !== 'sign-in' || me.user === undefined) return;
+  if (signedIn !== null) signedIn.textContent = `Signed in as ${me.user} (monitoring administrator).`;
+  logout?.removeAttribute('hidden');
+  await load(undefined, form?.querySelector<HTMLSelectElement>('#days')?.value ?? '30');
+}
+
+logout?.addEventListener('click', () => {
+  // A JSON body: Augur's body reader takes POSTs as application/json only.
+  const init = { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' };
+  void fetch('../api/monitoring/logout', init).then(() => {
+    window.location.reload();
+  });
+});
+
+void session();
 
 form?.addEventListener('submit', (e) => {
   e.preventDefault();
