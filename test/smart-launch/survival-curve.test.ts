@@ -35,7 +35,7 @@ beforeAll(async () => {
     },
     file: { services: { [BREAST_RFS_SERVICE_ID]: { enabled: true } } },
   });
-  await h.fhir.seed(patient.resources as never);
+  await h.fhir.seed(patient.resources);
 }, 120_000);
 afterAll(async () => {
   await h.close();
