@@ -83,6 +83,10 @@ describe('side app: survival curve of the research model', () => {
         /recurrence-free survival/,
       );
 
+      // The stored run is not recomputed live (learned models are not listed): said so, not "changed".
+      await expect(
+        page.locator('#from-card li[data-model="deepsurv-rotterdam-gbsg"]').innerText(),
+      ).resolves.toMatch(/not recomputed here \(this app does not list this model\)\.$/);
       await figure.scrollIntoViewIfNeeded();
       await capture(page, h.browser, 'survival-curve');
       const d = h.diagnostics(page);
