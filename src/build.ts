@@ -19,6 +19,7 @@ import { systemActionsFor } from './fhir-results/system-actions.js';
 import { Readiness } from './http/readiness.js';
 import { modelsRouter } from './models/api.js';
 import { modelDirs, startModelRegistry, type ModelRegistryHandle } from './models/startup.js';
+import { distributionsOf, type Distributions } from './monitoring/drift.js';
 import { metricsRouter } from './monitoring/routes.js';
 import { timedStore } from './monitoring/store-timing.js';
 import { clinicalServices } from './services/index.js';
@@ -42,6 +43,8 @@ export interface BuiltAugur {
   readiness: Readiness;
   /** The model registry loading in the background: `models.loaded` resolves when every model is ready. */
   models: ModelRegistryHandle;
+  /** Each loaded model's development distribution (input drift); empty until the models are loaded. */
+  distributions: () => Distributions;
   /** Closes what the build opened: authenticator, limiter, store, models, Redis. */
   close: () => Promise<void>;
 }
@@ -95,8 +98,10 @@ export async function buildAugur(config: Config, overrides: BuildOverrides): Pro
     onBroken: config.env.AUGUR_ON_BROKEN_MODEL,
     log,
   });
+  let distributions: Distributions = new Map();
   void models.loaded.then(
-    () => {
+    (registry) => {
+      distributions = distributionsOf(registry);
       readiness.done('models');
     },
     () => undefined, // a refused start: the caller awaits `models.loaded` and reports it
@@ -112,7 +117,14 @@ export async function buildAugur(config: Config, overrides: BuildOverrides): Pro
     routers: [
       modelsRouter(models, { limiter, perIpPerMinute: config.limits.evaluatePerIpPerMinute }),
       ...smartRouters({ config, store, limiter, models, log }),
-      ...metricsRouter({ token: config.env.AUGUR_METRICS_TOKEN, store }),
+      ...metricsRouter({
+        token: config.env.AUGUR_METRICS_TOKEN,
+        store,
+        distributions: () => distributions,
+        ...(config.monitoring.admin === undefined
+          ? {}
+          : { admin: { config: config.monitoring.admin, publicBaseUrl: config.publicBaseUrl } }),
+      }),
       interventionsRouter([loadCpicIntervention()]),
     ],
   });
@@ -123,6 +135,7 @@ export async function buildAugur(config: Config, overrides: BuildOverrides): Pro
     limiter,
     readiness,
     models,
+    distributions: () => distributions,
     close: async () => {
       await authenticator.close();
       await limiter.close();

@@ -11,6 +11,7 @@ import type { Config } from './config/schema.js';
 import { createLogger, errorFields } from './log/logger.js';
 import type { Logger } from 'pino';
 import { buildAugur } from './build.js';
+import { startDriftJob, type DriftJob } from './monitoring/drift.js';
 import { operationOutcome } from './http/errors.js';
 import { runPrimary } from './cluster/primary.js';
 import { planWorkers, type WorkerPlan } from './cluster/workers.js';
@@ -77,7 +78,9 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address !== null ? address.port : config.env.PORT;
   if (port !== config.env.PORT) config = loadConfig({ ...process.env, PORT: String(port) });
 
-  const { app, authenticator, readiness, models, store, close } = await buildAugur(config, { log });
+  const { app, authenticator, readiness, models, store, distributions, close } = await buildAugur(config, {
+    log,
+  });
   server.off('request', starting);
   server.on('request', app);
   log.info({ host: config.env.HOST, port }, 'Augur listening');
@@ -86,6 +89,9 @@ async function main(): Promise<void> {
   readiness.done();
   const registry = await models.loaded; // a refused start rejects here and exits 1 with the reasons
   log.info({ count: registry.list().length }, 'models loaded');
+
+  // Input drift: stored results are counted into development-distribution bins every 10 minutes.
+  const drift: DriftJob = startDriftJob({ store, distributions: distributions(), log });
 
   // Results behind cards are retrievable until they expire; then they are deleted (hourly, and now).
   const purge = (): void => {
@@ -108,6 +114,7 @@ async function main(): Promise<void> {
     stopping = true;
     readiness.drain();
     clearInterval(purgeTimer);
+    drift.stop();
     log.info({ reason: signal }, 'shutting down: draining in-flight requests');
     const timer = setTimeout(() => {
       log.error({ reason: 'grace period elapsed' }, 'forced exit');

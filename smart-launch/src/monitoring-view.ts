@@ -47,3 +47,67 @@ export function cardTables(rows: readonly CardRate[]): CardTable[] {
       };
     });
 }
+
+/** One row of GET /api/monitoring/drift (src/monitoring/drift.ts `DriftRow`). */
+export interface DriftRow {
+  modelId: string;
+  modelVersion: string;
+  input: string;
+  week: string;
+  n: number;
+  psi: number;
+  level: 'stable' | 'moderate' | 'significant';
+}
+
+export interface DriftReportBody {
+  since: string;
+  thresholds: { moderate: number; significant: number; source: string };
+  models: {
+    id: string;
+    version: string;
+    population: string;
+    method: string;
+    citations: { text: string }[];
+  }[];
+  rows: DriftRow[];
+}
+
+export interface DriftTable {
+  title: string;
+  population: string;
+  /** The week columns, oldest first (Mondays, UTC). */
+  weeks: string[];
+  inputs: { input: string; cells: { text: string; level: DriftRow['level'] | 'none' }[] }[];
+}
+
+const LEVEL_WORD: Record<DriftRow['level'], string> = {
+  stable: 'stable',
+  moderate: 'moderate shift',
+  significant: 'significant shift',
+};
+
+/** One table per model: a row per input, a column per week, each cell "PSI (n) level". */
+export function driftTables(report: DriftReportBody): DriftTable[] {
+  return report.models
+    .filter((m) => report.rows.some((r) => r.modelId === m.id))
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((m) => {
+      const rows = report.rows.filter((r) => r.modelId === m.id);
+      const weeks = [...new Set(rows.map((r) => r.week))].sort();
+      const inputs = [...new Set(rows.map((r) => r.input))].sort();
+      return {
+        title: `${m.id} ${m.version}`,
+        population: m.population,
+        weeks,
+        inputs: inputs.map((input) => ({
+          input,
+          cells: weeks.map((week) => {
+            const r = rows.find((x) => x.input === input && x.week === week);
+            return r === undefined
+              ? { text: '—', level: 'none' as const }
+              : { text: `${r.psi.toFixed(3)} (n ${String(r.n)}) ${LEVEL_WORD[r.level]}`, level: r.level };
+          }),
+        })),
+      };
+    });
+}

@@ -131,6 +131,26 @@ export type SmartAppConfig = z.infer<typeof SmartAppSchema>;
 
 const baseUrl = httpUrl.refine((u) => !u.endsWith('/'), 'must not end with "/"');
 
+const LOOPBACK_HOSTNAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The monitoring page's SMART (OpenID Connect) administrator login (src/monitoring/admin-login.ts):
+ * the issuer, the client id Augur is registered under there (a public client: PKCE S256, no secret;
+ * redirect URI `{publicBaseUrl}/api/monitoring/login/callback`), and the admin users by ID token
+ * `fhirUser` (e.g. `Practitioner/123` or its absolute URL) or `sub`.
+ */
+export const MonitoringAdminSchema = z
+  .object({
+    issuer: httpUrl.refine((u) => {
+      const url = new URL(u);
+      return url.protocol === 'https:' || LOOPBACK_HOSTNAMES.has(url.hostname);
+    }, 'must be https (plain http only on a loopback address)'),
+    clientId: z.string().min(1),
+    users: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+export type MonitoringAdminConfig = z.infer<typeof MonitoringAdminSchema>;
+
 /** Order-select → order-sign de-duplication: one ordering session = same encounter, within this window. */
 export const OrderSessionSchema = z
   .object({
@@ -204,6 +224,8 @@ export const FileConfigSchema = z
       })
       .strict()
       .default({ overrideSuppressionDays: 30, disabled: [], resultTtlHours: 24 }),
+    /** The monitoring page's SMART admin login (off when absent; the page then takes the token only). */
+    monitoring: z.object({ admin: MonitoringAdminSchema.optional() }).strict().default({}),
     /** FHIR-native results (src/fhir-results). */
     fhirResults: z
       .object({

@@ -3,6 +3,16 @@
  * http://hl7.org/fhir/uv/aitransparency; profiles AI-Device, AI-Provenance, AI-ModelCard; the
  * modelCardDescription and AIconfidence extensions; the AIdeviceTypeCS and AIinputsCS code systems),
  * and the HL7 v3 ObservationValue code AIAST ("Artificial Intelligence asserted") used as a security label.
+ *
+ * Verified (session 5) against the IG source, HL7/aitransparency-ig main at 805d2a7 (2026-08-06,
+ * sushi-config `canonical: http://hl7.org/fhir/uv/aitransparency`, version 1.0.0-current): the FSH ids
+ * AI-Device, AI-Provenance, AI-ModelCard, aitransparency.modelCardDescription, aitransparency.AIKind,
+ * AIconfidence (no Id: the name), CodeSystems AIdeviceTypeCS (codes Artificial-Intelligence,
+ * Rule-Based-Systems, Machine-Learning-Models) and AIinputsCS (AIModelCard), and AIAST as
+ * `$ObsValue#AIAST "Artificial Intelligence asserted"`. The published 1.0.0 page
+ * (hl7.org/fhir/uv/aitransparency/1.0.0/en/StructureDefinition-AIconfidence.html) shows the same
+ * AIconfidence URL; the other published 1.0.0 pages were not seen. Note: the 1.0.0-ballot tag named the
+ * model-card code system AImodelCardCS and had no AIconfidence — these URLs follow the later text.
  */
 export const IG = 'http://hl7.org/fhir/uv/aitransparency';
 export const PROFILE = {

@@ -4,7 +4,7 @@
  * own (not prom-client's global one), so that node:cluster workers can later be summed by prom-client's
  * AggregatorRegistry from `metricsRegistry` alone.
  */
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export const metricsRegistry = new Registry();
 
@@ -71,6 +71,15 @@ export const storeDuration = new Histogram({
   help: 'Store operation latency by operation',
   labelNames: ['operation'] as const,
   buckets: SECONDS,
+  registers: [metricsRegistry],
+});
+
+export const inputPsi = new Gauge({
+  name: 'augur_input_psi',
+  help: 'Population stability index of each model input this UTC week (Monday start) against the model development distribution; 0.1 moderate, 0.25 significant shift',
+  labelNames: ['model', 'input'] as const,
+  // Every worker computes the same value from the shared store: summing them (the default) would be wrong.
+  aggregator: 'max',
   registers: [metricsRegistry],
 });
 

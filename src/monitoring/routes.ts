@@ -11,6 +11,9 @@ import { HttpError, badRequest } from '../http/errors.js';
 import type { Store } from '../store/types.js';
 import { clusterMetricsText } from '../cluster/worker-metrics.js';
 import { metricsRegistry } from './metrics.js';
+import { driftReport, type Distributions } from './drift.js';
+import { adminLogin } from './admin-login.js';
+import type { MonitoringAdminConfig } from '../config/schema.js';
 
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -28,9 +31,21 @@ function daysOf(raw: unknown): number {
   return n;
 }
 
+/** `weeks` query parameter: 1–52, default 8. */
+function weeksOf(raw: unknown): number {
+  if (raw === undefined) return 8;
+  const n = typeof raw === 'string' && /^\d{1,2}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= 52)) throw badRequest('weeks must be an integer from 1 to 52', 'weeks');
+  return n;
+}
+
 export interface MonitoringOptions {
   token: string | undefined;
   store: Store;
+  /** The loaded models' development distributions (input drift); none until the models are loaded. */
+  distributions?: () => Distributions;
+  /** The SMART admin login (config `monitoring.admin`) and where Augur is reached (its redirect URI). */
+  admin?: { config: MonitoringAdminConfig; publicBaseUrl: string };
   now?: () => Date;
 }
 
@@ -40,18 +55,43 @@ export function metricsRouter(o: MonitoringOptions): Router[] {
   if (token === undefined) return [];
   const now = o.now ?? (() => new Date());
   const router = Router();
-  router.use(['/metrics', '/api/monitoring'], (req, res, next) => {
+  const login =
+    o.admin === undefined
+      ? undefined
+      : adminLogin({ admin: o.admin.config, token, publicBaseUrl: o.admin.publicBaseUrl });
+  // Before the token check: signing in is how a browser without the token gets a session.
+  if (login !== undefined) router.use(login.router);
+  // Who is asking (the page asks on load): the admin's identity, or none — never a 401 to the console.
+  router.get('/api/monitoring/me', async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const user = await login?.sessionUser(req);
+    res.json(user === undefined ? { via: 'none' } : { via: 'sign-in', user });
+  });
+  router.use(['/metrics', '/api/monitoring'], async (req, res, next) => {
     const auth = req.headers.authorization ?? '';
     const given = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
-    if (!sameToken(given, token))
+    res.setHeader('Cache-Control', 'no-store');
+    if (sameToken(given, token)) {
+      next();
+      return;
+    }
+    // /metrics is for Prometheus (token only); the page's API also takes an admin's session cookie.
+    const user = req.baseUrl === '/metrics' ? undefined : await login?.sessionUser(req);
+    if (user === undefined)
       throw new HttpError(
         401,
-        { code: 'login', diagnostics: 'a valid metrics bearer token is required' },
+        {
+          code: 'login',
+          diagnostics:
+            login === undefined
+              ? 'a valid metrics bearer token is required'
+              : 'a valid metrics bearer token or an administrator sign-in is required',
+        },
         { 'WWW-Authenticate': 'Bearer' },
       );
-    res.setHeader('Cache-Control', 'no-store');
     next();
   });
+
   router.get('/api/monitoring/card-rates', async (req, res) => {
     const days = daysOf(req.query['days']);
     const since = new Date(now().getTime() - days * DAY_MS);
@@ -64,6 +104,10 @@ export function metricsRouter(o: MonitoringOptions): Router[] {
         overrideRate: r.overridden / r.shown,
       })),
     });
+  });
+  router.get('/api/monitoring/drift', async (req, res) => {
+    const weeks = weeksOf(req.query['weeks']);
+    res.json(await driftReport(o.store, o.distributions?.() ?? new Map(), now(), weeks));
   });
   router.get('/metrics', async (_req, res) => {
     res.type(metricsRegistry.contentType).send(await clusterMetricsText());

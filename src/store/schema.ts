@@ -98,6 +98,21 @@ SELECT f.id AS feedback_id, f.service_id, f.card_uuid, f.outcome, f.accepted_sug
 FROM feedback f
 LEFT JOIN card_shown c ON c.card_uuid = f.card_uuid AND c.service_id = f.service_id`;
 
+/**
+ * Input drift aggregates (src/monitoring/drift.ts): how many model runs per UTC day had each input in each
+ * bin of the model's development distribution. Counts only — no patient, no result id, no value: a bin is
+ * a numeric bin index ("0"…) or a category ("true", "female"). They outlive the 24 h results.
+ */
+const INPUT_BINS = `CREATE TABLE input_bins (
+  model_id augur_ident NOT NULL,
+  model_version augur_ident NOT NULL,
+  input augur_ident NOT NULL,
+  day date NOT NULL,
+  bin augur_ident NOT NULL,
+  count bigint NOT NULL CHECK (count >= 0),
+  PRIMARY KEY (model_id, model_version, input, day, bin)
+)`;
+
 /** The audit types after migration 2 (adds `history-reset`). */
 const AUDIT_TYPES_V2 = `'hook-call', 'feedback', 'discovery', 'fhir-query', 'auth-failure', 'result-read', 'patient-mismatch', 'history-reset'`;
 
@@ -135,6 +150,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE card_shown ADD COLUMN override_reasons text[]`,
       `ALTER TABLE audit_event DROP CONSTRAINT audit_event_type_check`,
       `ALTER TABLE audit_event ADD CONSTRAINT audit_event_type_check CHECK (type IN (${AUDIT_TYPES_V2}))`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'input_bins (drift aggregates) and result.binned_at',
+    statements: [
+      INPUT_BINS,
+      // Results not yet counted into input_bins (the drift job claims them oldest first).
+      `ALTER TABLE result ADD COLUMN binned_at timestamptz`,
+      `CREATE INDEX result_unbinned ON result (created_at) WHERE binned_at IS NULL`,
     ],
   },
 ];

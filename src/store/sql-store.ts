@@ -13,6 +13,8 @@ import {
 } from './rows.js';
 import type { Queryable, SqlDb } from './sql-db.js';
 import type {
+  InputBinCount,
+  ResultBinner,
   AuditQuery,
   AuditRecord,
   CardHistoryQuery,
@@ -282,6 +284,68 @@ interface CardRateSqlRow {
   overridden: number | string;
 }
 
+const CLAIM_UNBINNED = `SELECT id, service_id, payload, created_at FROM result
+WHERE binned_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`;
+
+const ADD_BINS = `INSERT INTO input_bins (model_id, model_version, input, day, bin, count)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::bigint[])
+ON CONFLICT (model_id, model_version, input, day, bin) DO UPDATE SET count = input_bins.count + EXCLUDED.count`;
+
+const SELECT_BINS = `SELECT model_id, model_version, input, to_char(day, 'YYYY-MM-DD') AS day, bin, count
+FROM input_bins WHERE day >= $1::date ORDER BY model_id, model_version, input, day, bin`;
+
+interface BinSqlRow {
+  model_id: string;
+  model_version: string;
+  input: string;
+  day: string;
+  bin: string;
+  count: number | string;
+}
+
+/** Sums counts with the same key, so one INSERT never names a conflict target twice. */
+function summed(counts: readonly InputBinCount[]): InputBinCount[] {
+  const byKey = new Map<string, InputBinCount>();
+  for (const c of counts) {
+    const key = JSON.stringify([c.modelId, c.modelVersion, c.input, c.day, c.bin]);
+    const had = byKey.get(key);
+    byKey.set(key, had === undefined ? { ...c } : { ...had, count: had.count + c.count });
+  }
+  return [...byKey.values()];
+}
+
+async function binResults(db: SqlDb, limit: number, bin: ResultBinner): Promise<number> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{
+      id: string;
+      service_id: string;
+      payload: unknown;
+      created_at: Date | string;
+    }>(CLAIM_UNBINNED, [limit]);
+    if (rows.length === 0) return 0;
+    const counts = summed(
+      rows.flatMap((r) =>
+        bin({
+          serviceId: r.service_id,
+          payload: typeof r.payload === 'string' ? (JSON.parse(r.payload) as unknown) : r.payload,
+          createdAt: new Date(r.created_at),
+        }),
+      ),
+    );
+    if (counts.length > 0)
+      await tx.query(ADD_BINS, [
+        counts.map((c) => c.modelId),
+        counts.map((c) => c.modelVersion),
+        counts.map((c) => c.input),
+        counts.map((c) => c.day),
+        counts.map((c) => c.bin),
+        counts.map((c) => c.count),
+      ]);
+    await tx.query('UPDATE result SET binned_at = now() WHERE id = ANY($1::text[])', [rows.map((r) => r.id)]);
+    return rows.length;
+  });
+}
+
 export function createSqlStore(db: SqlDb): Store {
   // The hot path's writes (cards shown with their results, audit) are group-committed across calls.
   const group = groupCommitter(db, writeGroup);
@@ -322,6 +386,16 @@ export function createSqlStore(db: SqlDb): Store {
       const rows = await db.query<ResultRow>(SELECT_RESULT, [id, now]);
       return rows[0] === undefined ? undefined : toStoredResult(rows[0]);
     },
+    binResults: (limit, bin) => binResults(db, limit, bin),
+    inputBins: async (since) =>
+      (await db.query<BinSqlRow>(SELECT_BINS, [since.toISOString().slice(0, 10)])).map((r) => ({
+        modelId: r.model_id,
+        modelVersion: r.model_version,
+        input: r.input,
+        day: r.day,
+        bin: r.bin,
+        count: Number(r.count),
+      })),
     deleteExpiredResults: async (now) => {
       const rows = await db.query<{ id: string }>('DELETE FROM result WHERE expires_at <= $1 RETURNING id', [
         now,

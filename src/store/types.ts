@@ -126,6 +126,28 @@ export interface StoredResult {
   expiresAt: Date;
 }
 
+/** One (model, input, UTC day, bin) count for the drift aggregates (no patient, no value). */
+export interface InputBinCount {
+  modelId: string;
+  modelVersion: string;
+  input: string;
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  /** A numeric bin index (`"0"`, `"1"`, …) or a category (`"true"`, `"female"`). */
+  bin: string;
+  count: number;
+}
+
+/**
+ * Turns one stored result into bin counts (pure; src/monitoring/drift.ts). Counts for the same key are
+ * summed by the store.
+ */
+export type ResultBinner = (result: {
+  serviceId: string;
+  payload: unknown;
+  createdAt: Date;
+}) => InputBinCount[];
+
 export interface AuditQuery {
   requestId?: string;
   patientRef?: string;
@@ -161,6 +183,14 @@ export interface Store {
   putResult(result: StoredResult): Promise<void>;
   /** A result that has expired is not returned. */
   getResult(id: string, now: Date): Promise<StoredResult | undefined>;
+  /**
+   * Drift: claims up to `limit` stored results not yet binned (oldest first; rows another process holds
+   * are skipped), adds `bin(result)` to `input_bins` and marks them binned, in one transaction. Returns
+   * how many results were binned (0 when none are waiting).
+   */
+  binResults(limit: number, bin: ResultBinner): Promise<number>;
+  /** The drift aggregates for UTC days from `since` (inclusive), ordered by model, input, day, bin. */
+  inputBins(since: Date): Promise<InputBinCount[]>;
   /** Deletes results that expired at or before `now`; returns how many. */
   deleteExpiredResults(now: Date): Promise<number>;
   /** For readiness checks. */

@@ -4,6 +4,16 @@
  * its regulatory paragraph, the rule's wording, a short label for people, and — where Augur's manifest
  * already holds the fact — the manifest field it is read from. Versioned: a change of the rule is a new
  * CATALOG_VERSION, and every served attribute set names the version it was resolved against.
+ *
+ * Wording verified (session 5) against a second transcription: OpenEMR's (a certified EHR) upgrade SQL,
+ * lists `dsi_predictive_source_attributes` (31 entries) and `dsi_evidence_source_attributes` (13),
+ * commented "Populate list with ONC default values" (repository openemr/openemr, sql/ upgrade scripts;
+ * found through code search — the exact file was not identified). Same 31 + 13 attributes in the same
+ * order; five wordings were corrected to it: (A)(3)/(B)(1)(ii) funding source, (A)(5)–(13) "as expressed
+ * in the standards in § 170.213" (OpenEMR prefixes "Intervention"), (B)(3)(ii) "… of the intervention",
+ * (B)(4)(iii)/(B)(6)(iii) "… input features in the intervention", (B)(7)(v) "hyperlinks". The eCFR /
+ * Federal Register text itself (89 FR 1192) was NOT reachable here: both transcriptions are secondary.
+ * (B)(4)(ii) keeps the list of (A)(5)–(13) variables in parentheses as an expansion of the cross-reference.
  */
 
 export const CATALOG_VERSION = 'hti-1-170.315(b)(11)(iv)-2024-01-09';
@@ -56,7 +66,7 @@ export const EVIDENCE_BASED: readonly AttributeDef[] = [
     id: '(A)(3)',
     group: 'Source',
     label: 'Funding source',
-    wording: 'Funding source of the intervention development technical implementation',
+    wording: 'Funding source of the technical implementation for the intervention(s) development',
   },
   {
     id: '(A)(4)',
@@ -80,7 +90,7 @@ export const EVIDENCE_BASED: readonly AttributeDef[] = [
     id,
     group: 'Use of demographic and social variables',
     label: `Use of ${v}`,
-    wording: `Use of ${v} as an expression of the intervention`,
+    wording: `Use of ${v} as expressed in the standards in § 170.213`,
     from: 'demographic-inputs' as const,
   })),
 ];
@@ -97,7 +107,7 @@ export const PREDICTIVE: readonly AttributeDef[] = [
     id: '(B)(1)(ii)',
     group: 'Details and output',
     label: 'Funding source',
-    wording: 'Funding source of the intervention development technical implementation',
+    wording: 'Funding source of the technical implementation for the intervention(s) development',
   },
   {
     id: '(B)(1)(iii)',
@@ -152,7 +162,8 @@ export const PREDICTIVE: readonly AttributeDef[] = [
     id: '(B)(3)(ii)',
     group: 'Cautioned out-of-scope use',
     label: 'Known risks and limitations',
-    wording: 'Known risks, inappropriate settings, inappropriate uses, or known limitations',
+    wording:
+      'Known risks, inappropriate settings, inappropriate uses, or known limitations of the intervention',
     from: 'limitations',
   },
   {
@@ -174,7 +185,7 @@ export const PREDICTIVE: readonly AttributeDef[] = [
     group: 'Development details and input features',
     label: 'Demographic representativeness',
     wording:
-      'Description of demographic representativeness according to variables in paragraph (b)(11)(iv)(A)(5)–(13) including, at a minimum, those used as input features',
+      'Description of demographic representativeness according to variables in paragraph (b)(11)(iv)(A)(5)–(13) including, at a minimum, those used as input features in the intervention',
   },
   {
     id: '(B)(4)(iv)',
@@ -213,7 +224,7 @@ export const PREDICTIVE: readonly AttributeDef[] = [
     group: 'External validation',
     label: 'External data representativeness',
     wording:
-      'Description of demographic representativeness of external data according to variables in paragraph (b)(11)(iv)(A)(5)–(13) including, at a minimum, those used as input features',
+      'Description of demographic representativeness of external data according to variables in paragraph (b)(11)(iv)(A)(5)–(13) including, at a minimum, those used as input features in the intervention',
   },
   {
     id: '(B)(6)(iv)',
@@ -256,7 +267,7 @@ export const PREDICTIVE: readonly AttributeDef[] = [
     group: 'Quantitative performance',
     label: 'Outcome evaluations',
     wording:
-      'References to evaluation of use of the intervention on outcomes, including, bibliographic citations or links to evaluations of how well the intervention reduced morbidity, mortality, length of stay, or other outcomes',
+      'References to evaluation of use of the intervention on outcomes, including, bibliographic citations or hyperlinks to evaluations of how well the intervention reduced morbidity, mortality, length of stay, or other outcomes',
   },
   {
     id: '(B)(8)(i)',

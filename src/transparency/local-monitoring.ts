@@ -11,7 +11,7 @@ const NO_OUTCOMES =
 export const LOCAL_MONITORING: LocalMonitoringStatements = {
   '(B)(8)(i)': {
     value:
-      'Continuously, while Augur runs: GET /metrics (Prometheus format, bearer-token protected) counts every model evaluation per model, every card by service, card id and indicator, suppressed cards by reason, and physician feedback (accepted / overridden per card id and per override reason) — the site scrapes it at its own interval; GET /api/monitoring/card-rates gives acceptance and override rates per card per day from the stored card history (the alert-fatigue signal). Outcome-based validity is not monitored by Augur (see (B)(8)(ii)).',
+      "Continuously, while Augur runs: GET /metrics (Prometheus format, bearer-token protected) counts every model evaluation per model, every card by service, card id and indicator, suppressed cards by reason, and physician feedback (accepted / overridden per card id and per override reason) — the site scrapes it at its own interval; GET /api/monitoring/card-rates gives acceptance and override rates per card per day from the stored card history (the alert-fatigue signal); every 10 minutes Augur counts each model input into the bins of the model's development distribution and GET /api/monitoring/drift (and the augur_input_psi gauge) gives the population stability index per input per week (0.1 moderate, 0.25 significant shift) for models that ship a development-distribution.json — a shifted population is a warning that the published validity may not hold here. Outcome-based validity is not monitored by Augur (see (B)(8)(ii)).",
   },
   '(B)(8)(ii)': { notAvailable: NO_OUTCOMES },
   '(B)(8)(iii)': {

@@ -21,6 +21,7 @@ import type { CdsService } from '../../src/cds/service.js';
 import type { ServiceDeps } from '../../src/services/deps.js';
 import { MemoryRateLimiter } from '../../src/auth/rate-limit.js';
 import { smartRouters } from '../../src/smart/index.js';
+import { distributionsOf } from '../../src/monitoring/drift.js';
 import { metricsRouter } from '../../src/monitoring/routes.js';
 import { modelsRouter } from '../../src/models/api.js';
 import { startFhirServer, type FhirServer } from '../support/fhir-server.js';
@@ -170,7 +171,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     routers: (config, store) => [
       modelsRouter(models),
       ...smartRouters({ config, store, limiter, models, log: testLogger(), appDir }),
-      ...metricsRouter({ token: o.metricsToken, store }),
+      ...metricsRouter({ token: o.metricsToken, store, distributions: () => distributionsOf(models) }),
     ],
   });
   augurSocket.attach(augur.app);

@@ -5,6 +5,7 @@ import { feedbackCases } from './cases/feedback.js';
 import { groupCommitCases } from './cases/group-commit.js';
 import { historyCases } from './cases/history.js';
 import { resetCases } from './cases/reset.js';
+import { inputBinsCases } from './cases/input-bins.js';
 import { lifecycleCases } from './cases/lifecycle.js';
 import { migrationCases, type SetupOutcome } from './cases/migration.js';
 import type { Engine } from './engines.js';
@@ -34,6 +35,7 @@ export function storeSuite(engine: Engine, engineCases: () => void = () => undef
     resetCases(engine);
     auditAndResultCases(engine);
     groupCommitCases(engine);
+    inputBinsCases(engine);
     // Last: it restarts the engine and closes the old handles.
     lifecycleCases(engine);
     engineCases();

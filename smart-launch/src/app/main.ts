@@ -23,6 +23,7 @@ import { modelSection, notApplicableList, sectionId, type StatinUse } from './re
 import { patientBanner } from './render/patient.js';
 import { pgxSection } from './render/pgx.js';
 import { storedComparison } from './render/stored.js';
+import { storedSurvival } from './render/survival-curve.js';
 import { trendsSection } from './render/trends.js';
 import { trendSeries } from './trends.js';
 import type { ModelCard, ModelRun } from './types.js';
@@ -185,6 +186,7 @@ export async function runApp(root: HTMLElement, session: AugurSession): Promise<
           `Some data could not be read (${data.failed.map((f) => f.query).join(', ')}): results may be incomplete.`,
         ),
     stored === undefined ? '' : storedComparison(stored, models, runs),
+    stored === undefined ? '' : storedSurvival(stored, models),
     pgxFirst ? pgx : '',
     overview(selection.listed, runs, pgxFirst),
     applicable.map(({ model, run }) => modelSection(api, model, run, statin)),

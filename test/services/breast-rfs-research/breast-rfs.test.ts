@@ -3,7 +3,6 @@
  * it on, one informational card whose survival figures are the model's S(t) for the chart's inputs —
  * through HTTP with signed JWTs, the real store and the built-in models (harness of the AF tests).
  */
-import type { Condition, FhirResource, Observation } from 'fhir/r4.js';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { percent } from '../../../src/cards/build.js';
@@ -14,50 +13,15 @@ import {
   BREAST_RFS_SERVICE_ID,
   breastRfsService,
 } from '../../../src/services/breast-rfs-research/index.js';
-import { condition, medicationRequest, person } from '../atrial-fibrillation/builders.js';
+import { aBreastPatient } from './builders.js';
 import { startHarness, type Harness, type Scenario } from '../atrial-fibrillation/harness.js';
 
-const LOCAL = 'urn:augur:local';
-const about = (p: string) => ({ subject: { reference: `Patient/${p}` } });
-
-function localObservation(p: string, code: string, value: number, unit: string): Observation {
-  return {
-    resourceType: 'Observation',
-    id: `${p}-${code}`,
-    status: 'final',
-    code: { coding: [{ system: LOCAL, code }] },
-    effectiveDateTime: '2026-09-01',
-    valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
-    ...about(p),
-  };
-}
-
-function postmenopausal(p: string): Condition {
-  return {
-    resourceType: 'Condition',
-    id: `${p}-meno`,
-    clinicalStatus: {
-      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
-    },
-    code: {
-      coding: [{ system: 'http://snomed.info/sct', code: '76498008', display: 'Postmenopausal state' }],
-    },
-    ...about(p),
-  };
-}
-
 function patient(p: string, withCancer = true): Scenario {
-  const resources: FhirResource[] = [
-    person(p, 'female', 61),
-    postmenopausal(p),
-    localObservation(p, 'breast-tumour-size-mm', 32, 'mm'),
-    localObservation(p, 'breast-positive-lymph-nodes', 6, '1'),
-    localObservation(p, 'breast-progesterone-receptor-fmol', 20, 'fmol/L'),
-    localObservation(p, 'breast-estrogen-receptor-fmol', 40, 'fmol/L'),
-    medicationRequest(p, `${p}-tam`, { code: '10324', display: 'tamoxifen' }),
-  ];
-  if (withCancer) resources.push(condition(p, `${p}-bc`, 'C50.912', '2026-05-01'));
-  return { patientId: p, resources };
+  return aBreastPatient(
+    p,
+    { age: 61, postmenopausal: true, tamoxifen: true, sizeMm: 32, nodes: 6, pgr: 20, er: 40 },
+    withCancer,
+  );
 }
 
 describe('off by default', () => {

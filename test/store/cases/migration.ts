@@ -62,7 +62,8 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     'type',
     'user_ref',
   ],
-  result: ['created_at', 'expires_at', 'id', 'patient_ref', 'payload', 'service_id'],
+  result: ['binned_at', 'created_at', 'expires_at', 'id', 'patient_ref', 'payload', 'service_id'],
+  input_bins: ['bin', 'count', 'day', 'input', 'model_id', 'model_version'],
 };
 
 export function migrationCases(engine: Engine, setup: SetupOutcome): void {

@@ -56,12 +56,18 @@ export function storedComparison(
         h('span', { class: 'stored-value' }, thenText),
         same
           ? h('span', { class: 'same' }, ' — the same now.')
-          : h(
-              'span',
-              { class: 'differs' },
-              h('span', { 'aria-hidden': 'true' }, ' ≠ '),
-              ` Now: ${nowText}. The record has changed since the card was computed.`,
-            ),
+          : now === undefined
+            ? h(
+                'span',
+                { class: 'not-recomputed' },
+                ' — not recomputed here (this app does not list this model).',
+              )
+            : h(
+                'span',
+                { class: 'differs' },
+                h('span', { 'aria-hidden': 'true' }, ' ≠ '),
+                ` Now: ${nowText}. The record has changed since the card was computed.`,
+              ),
         changes.length === 0
           ? ''
           : h(
