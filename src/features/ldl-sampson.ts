@@ -119,7 +119,7 @@ export function calculatedLdl(window: Window, ctx: Ctx, eq: LdlEquation = LDL_SA
     return resolved(null, {
       flags,
       notes: [
-        `no LDL-C reported; total cholesterol, HDL-C and triglycerides are more than ${String(window.staleAfterDays)} days apart, so LDL-C is not calculated from them`,
+        `no LDL-C reported, and total cholesterol, HDL-C and triglycerides are more than ${String(window.staleAfterDays)} days apart, so LDL-C is not calculated from them`,
       ],
     });
   const value = sampsonLdl(tc.value as number, hdl.value as number, tg.value as number, eq);
@@ -127,7 +127,7 @@ export function calculatedLdl(window: Window, ctx: Ctx, eq: LdlEquation = LDL_SA
     return resolved(null, {
       flags,
       notes: [
-        `no LDL-C reported; triglycerides ${String(Math.round(tg.value as number))} mg/dL are above ${String(eq.maxTriglyceridesMgDl)} mg/dL, the limit the ${eq.shortName} was validated for, so LDL-C is not calculated (a direct LDL-C is needed)`,
+        `no LDL-C reported, and triglycerides ${String(Math.round(tg.value as number))} mg/dL are above ${String(eq.maxTriglyceridesMgDl)} mg/dL, the limit the ${eq.shortName} was validated for, so LDL-C is not calculated (a direct LDL-C is needed)`,
       ],
     });
   const oldest = parts.map((p) => p.r).reduce((a, b) => ((b.date ?? '') < (a.date ?? '') ? b : a));

@@ -320,15 +320,15 @@ function inputProblems(data: CardiovascularCards, valueSets: ValueSetIndex): str
   const problems: string[] = [];
   data.supportingInputs.forEach((input, i) => {
     const b = input.fhir;
-    const ids =
+    const bound: [string, string][] =
       'valueSet' in b
-        ? [b.valueSet]
+        ? [['valueSet', b.valueSet]]
         : b.source === 'derived' && b.preferValueSet !== undefined
-          ? [b.preferValueSet]
+          ? [['preferValueSet', b.preferValueSet]]
           : [];
-    for (const id of ids) {
+    for (const [field, id] of bound) {
       if (!valueSets.sets.has(id))
-        problems.push(`supportingInputs[${String(i)}].fhir.valueSet: unknown value set "${id}"`);
+        problems.push(`supportingInputs[${String(i)}].fhir.${field}: unknown value set "${id}"`);
     }
   });
   for (const name of data.lipids.inputs)

@@ -157,8 +157,8 @@ describe('cards/cardiovascular.json', () => {
     expect(
       errorOf((d) => {
         const input = d.supportingInputs[1];
-        if (input?.fhir.source === 'observation') input.fhir.valueSet = 'loinc-ldl-typo';
+        if (input?.fhir.source === 'derived') input.fhir.preferValueSet = 'loinc-ldl-typo';
       }),
-    ).toContain('<file>: supportingInputs[1].fhir.valueSet: unknown value set "loinc-ldl-typo"');
+    ).toContain('<file>: supportingInputs[1].fhir.preferValueSet: unknown value set "loinc-ldl-typo"');
   });
 });
