@@ -49,6 +49,8 @@ export const KidneyCardFile = z
     /** Most severe first: the first tier whose threshold is exceeded is the card. */
     tiers: z.array(Tier).min(1),
     referredSuffix: z.string().min(1),
+    /** The card's last line: where the rest (inputs, citation, limitations) is. */
+    moreInApp: z.string().min(1),
     referral: z
       .object({
         codes: z.array(CodingSchema).min(1),

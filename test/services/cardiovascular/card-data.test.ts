@@ -153,6 +153,17 @@ describe('cards/cardiovascular.json', () => {
     ).toMatch(/<file>: cards\.cv-risk\.overrideReasons\[0\]\.display: /);
   });
 
+  it('a band indicator that disagrees with the one indicator policy', () => {
+    expect(
+      errorOf((d) => {
+        const band = d.pce.bands[3];
+        if (band !== undefined) band.indicator = 'warning';
+      }),
+    ).toContain(
+      '<file>: pce.bands[3].indicator: "warning" disagrees with cards/indicator-policy.json (context → info)',
+    );
+  });
+
   it('a supporting input bound to an unknown value set', () => {
     expect(
       errorOf((d) => {
