@@ -208,7 +208,11 @@ function ldlSection(a: Assessment, cards: CardiovascularCards): string {
     return why === undefined ? d.ldlMissing : render(d.ldlNotCalculated, { why: capitalised(why) });
   }
   if (ldl.flags.includes('derived')) {
-    const how = noteStarting(ldl.note, 'calculated by') ?? 'calculated by Augur';
+    // On the card the source results' values and dates; their resource ids are in the side app and trace.
+    const how = (noteStarting(ldl.note, 'calculated by') ?? 'calculated by Augur').replace(
+      /\([A-Z][A-Za-z]+\/[^,)]+, /g,
+      '(',
+    );
     return render(d.ldlCalculated, { ldl: `${formatNumber(ldl.value as number)} mg/dL`, how });
   }
   return a.severeLdl || a.statin !== undefined ? render(d.ldlLine, { ldl: describeInput(ldl) }) : '';

@@ -513,13 +513,17 @@ describe('LDL-C calculated by Augur (Sampson/NIH) when the lab reported none', (
     expect(cards[0]?.indicator).toBe('warning'); // action-recommended
     expect(suggestedCodes(cards[0])).toEqual(['rxnorm:617311']);
     expect(cards[0]?.detail).toContain(
-      '**LDL-C:** 169 mg/dL, calculated by Augur (Sampson/NIH) from total cholesterol 240 mg/dL (Observation/calc-ldl-obs-1, 2026-09-01), HDL-C 38 mg/dL (Observation/calc-ldl-obs-2, 2026-09-01), triglycerides 180 mg/dL (Observation/calc-ldl-obs-3, 2026-09-01).',
+      '**LDL-C:** 169 mg/dL, calculated by Augur (Sampson/NIH) from total cholesterol 240 mg/dL (2026-09-01), HDL-C 38 mg/dL (2026-09-01), triglycerides 180 mg/dL (2026-09-01).',
     );
     const payload = await storedResult(t, cards[0]);
     const ldl = (payload.findings as { supportingInputs: Record<string, { flags: string[]; value: number }> })
       .supportingInputs['ldl_cholesterol_mg_dl'];
     expect(ldl?.flags).toContain('derived');
     expect(ldl?.value).toBeCloseTo(168.58, 2);
+    // The stored result (side app, trace) keeps each source result's resource id.
+    expect((ldl as { note?: string } | undefined)?.note).toContain(
+      'triglycerides 180 mg/dL (Observation/calc-ldl-obs-',
+    );
   });
 
   it('the lab’s calculated LDL-C wins over Augur’s (TG on file too)', async () => {
