@@ -15,9 +15,7 @@ const positive = z.number().positive();
 const Input = z
   .object({ valueSet: z.string().min(1), molarMass: positive, label: z.string().min(1) })
   .strict();
-const Citation = z
-  .object({ text: z.string().min(1), doi: z.string().min(1), url: z.url() })
-  .strict();
+const Citation = z.object({ text: z.string().min(1), doi: z.string().min(1), url: z.url() }).strict();
 
 export const LdlEquationFile = z
   .object({
@@ -42,9 +40,7 @@ export const LdlEquationFile = z
     validityRationale: z.string().min(1),
     inputs: z.object({ totalCholesterol: Input, hdlCholesterol: Input, triglycerides: Input }).strict(),
     molarMassRationale: z.string().min(1),
-    output: z
-      .object({ system: z.url(), code: z.string().min(1), display: z.string().min(1) })
-      .strict(),
+    output: z.object({ system: z.url(), code: z.string().min(1), display: z.string().min(1) }).strict(),
     sameDraw: z.string().min(1),
     rationale: z.string().min(1),
   })

@@ -156,7 +156,10 @@ describe('anchors written from the guideline text', () => {
       matched: [{ phenotype: 'poor' }],
     });
     const im = run('codeine', genotype('CYP2D6', '*1/*4'));
-    expect(im).toMatchObject({ kind: 'actionable', row: { situation: 'action-to-consider', strength: 'moderate' } });
+    expect(im).toMatchObject({
+      kind: 'actionable',
+      row: { situation: 'action-to-consider', strength: 'moderate' },
+    });
     expect(im?.kind === 'actionable' && im.row.action).toBeUndefined();
     // Copy number not reported for a functional allele: cannot score.
     expect(run('codeine', genotype('CYP2D6', '*1xN/*4'))?.kind).toBe('uninterpretable');

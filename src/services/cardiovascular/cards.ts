@@ -12,6 +12,7 @@ import {
   describeInput,
   formatNumber,
   inputFlags,
+  undated,
   percent,
   section,
   joinSections,
@@ -301,8 +302,6 @@ function lipidCard(a: Assessment, cards: CardiovascularCards, o: PlanOptions): P
     },
   };
 }
-
-const undated = ({ date: _date, ...rest }: InputProvenance): InputProvenance => rest;
 
 const labelOf = (cards: CardiovascularCards, name: string): string => cards.labels[name] ?? name;
 

@@ -6,7 +6,7 @@
  * Sampson/NIH, flag `derived`) is shown with how it was calculated, from which results and when.
  */
 import { INDICATOR_POLICY } from '../../../../src/cards/indicator-policy.js';
-import { describeInput } from '../../../../src/cards/format.js';
+import { describeInput, undated } from '../../../../src/cards/format.js';
 import type { InputProvenance } from '../../../../src/features/types.js';
 import { h } from '../dom.js';
 import { dateText } from '../format.js';
@@ -28,8 +28,6 @@ export function indicatorBadge(indicator: string): HTMLElement {
     words === undefined ? '' : ` — ${words.means}`,
   );
 }
-
-const undated = ({ date: _date, ...rest }: InputProvenance): InputProvenance => rest;
 
 const isProvenance = (v: unknown): v is InputProvenance =>
   typeof v === 'object' && v !== null && 'value' in v && Array.isArray((v as { flags?: unknown }).flags);
