@@ -31,6 +31,9 @@ export function percent(fraction: number): string {
   return `${pct < 1 ? pct.toFixed(2).replace(/0$/, '') : pct.toFixed(1)} %`;
 }
 
+/** The input without its date (when the date is shown elsewhere, or not at all). */
+export const undated = ({ date: _date, ...rest }: InputProvenance): InputProvenance => rest;
+
 /** "152 mmHg (2026-10-01)", "yes (2026-01-04)", "missing". */
 export function describeInput(p: InputProvenance): string {
   if (p.value === null) return 'missing';

@@ -73,15 +73,18 @@ export type PatientBinding = z.infer<typeof PatientBinding>;
 
 /**
  * Computed from observations, e.g. eGFR (CKD-EPI 2021) from creatinine (value set `loinc-creatinine`)
- * with age and sex, or BMI from `loinc-body-height` and `loinc-body-weight`. A directly reported
+ * with age and sex, BMI from `loinc-body-height` and `loinc-body-weight`, or LDL-C by Sampson/NIH from
+ * TC, HDL-C and triglycerides (models/derivations/ldl-sampson-nih.json). A directly reported
  * value in `preferValueSet` wins unless it is only a bound (e.g. eGFR ">60").
  */
 export const DerivedBinding = z
   .object({
     source: z.literal('derived'),
-    derivation: z.enum(['egfr-ckd-epi-2021', 'bmi-from-height-weight']),
+    derivation: z.enum(['egfr-ckd-epi-2021', 'bmi-from-height-weight', 'ldl-sampson-nih']),
     /** Prefer a directly reported value from this value set when one exists (e.g. eGFR 98979-8). */
     preferValueSet: z.string().min(1).optional(),
+    /** Molar mass (g/mol) to read a molar result of `preferValueSet` in the input's mass unit. */
+    molarMass: z.number().positive().optional(),
     lookbackDays: days,
     staleAfterDays: days,
   })

@@ -1,11 +1,13 @@
 /**
- * Derived inputs: eGFR (a reported value, else CKD-EPI 2021 from creatinine, age and sex) and BMI
- * (a reported value, else weight / height²). Derived values carry the flag `derived` and the flags
+ * Derived inputs: eGFR (a reported value, else CKD-EPI 2021 from creatinine, age and sex), BMI
+ * (a reported value, else weight / height²) and LDL-C (the lab's, else Sampson/NIH from TC, HDL-C and
+ * triglycerides: ldl-sampson.ts). Derived values carry the flag `derived` and the flags
  * of the results they were computed from.
  */
 import type { DerivedBinding } from './binding.js';
 import { completedYears } from './dates.js';
 import { ckdEpi2021 } from './egfr.js';
+import { calculatedLdl } from './ldl-sampson.js';
 import { resolveQuantity } from './observations.js';
 import { findPatient, sexOf } from './patient.js';
 import type { FhirResource, Flag, Resolved } from './types.js';
@@ -35,21 +37,31 @@ export function resolveDerived(b: DerivedBinding, unit: string | undefined, ctx:
     b.preferValueSet === undefined
       ? undefined
       : resolveQuantity(
-          { valueSet: b.preferValueSet, unit: unit ?? defaultUnit(b), ...window },
+          {
+            valueSet: b.preferValueSet,
+            unit: unit ?? defaultUnit(b),
+            ...(b.molarMass === undefined ? {} : { molarMass: b.molarMass }),
+            ...window,
+          },
           ctx.resources,
           ctx.now,
           ctx.index,
         );
   const isBound = reported?.notes.some((n) => n.startsWith('reported as')) ?? false;
   if (reported !== undefined && reported.value !== null && !isBound) return reported;
-  const computed = b.derivation === 'egfr-ckd-epi-2021' ? egfr(window, ctx) : bmi(window, ctx);
+  const computed =
+    b.derivation === 'egfr-ckd-epi-2021'
+      ? egfr(window, ctx)
+      : b.derivation === 'ldl-sampson-nih'
+        ? calculatedLdl(window, ctx)
+        : bmi(window, ctx);
   if (computed.value === null && reported?.value != null) return reported; // a bound beats nothing
   const reportedNotes = reported === undefined ? [] : reported.notes;
   return { ...computed, notes: [...reportedNotes, ...computed.notes] };
 }
 
 const defaultUnit = (b: DerivedBinding): string =>
-  b.derivation === 'egfr-ckd-epi-2021' ? EGFR_UNIT : BMI_UNIT;
+  b.derivation === 'egfr-ckd-epi-2021' ? EGFR_UNIT : b.derivation === 'ldl-sampson-nih' ? 'mg/dL' : BMI_UNIT;
 
 type Window = { lookbackDays: number; staleAfterDays: number };
 

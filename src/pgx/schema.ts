@@ -6,6 +6,7 @@
  * source come from src/cards/schemas.ts, shared with every card data file.
  */
 import { z } from 'zod';
+import { SITUATIONS } from '../cards/indicator-policy.js';
 import { CitationSchema, CodingSchema, OverrideReasonsSchema, SourceSchema } from '../cards/schemas.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9-]*$/);
@@ -118,7 +119,12 @@ const Row = z
     /** Gene symbol → activity scores the row is limited to (DPYD 1 vs 1.5). */
     scores: z.record(z.string(), z.array(z.number())).optional(),
     actionable: z.boolean(),
-    indicator: z.enum(['info', 'warning', 'critical']).optional(),
+    /**
+     * The situation a card for this row describes (cards/indicator-policy.json gives its indicator):
+     * CPIC "avoid" → harm-if-given (critical), a strong "use another drug / adjust the dose" →
+     * action-recommended (warning), a weaker one → action-to-consider (info).
+     */
+    situation: z.enum(SITUATIONS).optional(),
     /** A few words for the card summary, e.g. "use prasugrel or ticagrelor". */
     short: z.string().min(1).max(60).optional(),
     recommendation: z.string().min(1),
@@ -126,8 +132,8 @@ const Row = z
     action: Action.optional(),
   })
   .strict()
-  .refine((r) => !r.actionable || (r.indicator !== undefined && r.short !== undefined), {
-    message: 'an actionable row needs indicator and short',
+  .refine((r) => !r.actionable || (r.situation !== undefined && r.short !== undefined), {
+    message: 'an actionable row needs situation and short',
   });
 export type GuidelineRow = z.infer<typeof Row>;
 

@@ -15,6 +15,7 @@ export class TraceRecorder {
   #prefetch: PrefetchTrace[] = [];
   readonly #models: ModelTrace[] = [];
   readonly #cards: CardTrace[] = [];
+  readonly #derived: InputTrace[] = [];
 
   constructor(service: string, hook: string) {
     this.#service = service;
@@ -32,6 +33,11 @@ export class TraceRecorder {
     const i = this.#models.findIndex((m) => m.model === t.model);
     if (i >= 0) this.#models[i] = t;
     else this.#models.push(t);
+  }
+
+  /** An input the service calculated itself (flag `derived`), with the note naming its sources. */
+  derivedInput(name: string, p: InputProvenance): void {
+    this.#derived.push(inputTrace(name, p));
   }
 
   /** No card: why (out of population, below threshold, data unreadable…). */
@@ -92,6 +98,7 @@ export class TraceRecorder {
       hook: this.#hook,
       prefetch: this.#prefetch,
       models: this.#models,
+      ...(this.#derived.length === 0 ? {} : { derivedInputs: this.#derived }),
       cards: this.#cards,
     };
   }

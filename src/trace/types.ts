@@ -84,5 +84,11 @@ export interface Trace {
   hook: string;
   prefetch: PrefetchTrace[];
   models: ModelTrace[];
+  /**
+   * Inputs a service read beside its models, when one was not reported as such but calculated by
+   * Augur (e.g. LDL-C by Sampson/NIH): the value, the flag `derived` and a note naming the equation
+   * and each source result with its date. Absent when nothing was calculated.
+   */
+  derivedInputs?: InputTrace[];
   cards: CardTrace[];
 }

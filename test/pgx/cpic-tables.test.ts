@@ -79,7 +79,7 @@ describe('anchors written from the guideline text', () => {
 
   it('clopidogrel CYP2C19 *2/*2 poor → avoid, prasugrel/ticagrelor, strong (Lee 2022 Table 2)', () => {
     const f = run('clopidogrel', genotype('CYP2C19', '*2/*2'));
-    expect(f).toMatchObject({ kind: 'actionable', row: { strength: 'strong', indicator: 'critical' } });
+    expect(f).toMatchObject({ kind: 'actionable', row: { strength: 'strong', situation: 'harm-if-given' } });
     if (f?.kind === 'actionable')
       expect(f.row.recommendation).toMatch(/Avoid clopidogrel.*prasugrel or ticagrelor/);
     expect(f && findingKey(f)).toBe('pgx:clopidogrel:CYP2C19=poor');
@@ -103,7 +103,7 @@ describe('anchors written from the guideline text', () => {
   it('abacavir: HLA-B*57:01 positive → not recommended, critical; negative → no change (Martin 2012)', () => {
     expect(run('abacavir', genotype('HLA-B', '*57:01/*07:02'))).toMatchObject({
       kind: 'actionable',
-      row: { indicator: 'critical' },
+      row: { situation: 'harm-if-given' },
     });
     expect(
       run('abacavir', aGenotype({ shape: 'legacy', gene: 'HLA-B', value: 'HLA-B*57:01 positive' }))?.kind,
@@ -156,7 +156,10 @@ describe('anchors written from the guideline text', () => {
       matched: [{ phenotype: 'poor' }],
     });
     const im = run('codeine', genotype('CYP2D6', '*1/*4'));
-    expect(im).toMatchObject({ kind: 'actionable', row: { indicator: 'info', strength: 'moderate' } });
+    expect(im).toMatchObject({
+      kind: 'actionable',
+      row: { situation: 'action-to-consider', strength: 'moderate' },
+    });
     expect(im?.kind === 'actionable' && im.row.action).toBeUndefined();
     // Copy number not reported for a functional allele: cannot score.
     expect(run('codeine', genotype('CYP2D6', '*1xN/*4'))?.kind).toBe('uninterpretable');

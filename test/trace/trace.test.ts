@@ -16,7 +16,14 @@ import type { Trace } from '../../src/trace/types.js';
 import { aPatientViewRequest } from '../support/hook-requests.js';
 
 const CV = 'augur-cardiovascular-risk';
-const PATIENTS = ['augur-cv-high', 'augur-cv-too-young', 'augur-cv-intermediate', 'augur-kfre-referral'];
+const PATIENTS = [
+  'augur-cv-high',
+  'augur-cv-too-young',
+  'augur-cv-intermediate',
+  'augur-kfre-referral',
+  'augur-cv-calculated-ldl',
+  'augur-cv-no-tg',
+];
 
 let fhir: FhirServer;
 beforeAll(async () => {
@@ -235,5 +242,35 @@ describe('suppressed and switched-off cards', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('LDL-C calculated by Augur in the trace', () => {
+  let on: ServiceApp;
+  beforeAll(async () => {
+    on = await startTraceApp(fhir, { client: { trace: true } });
+  });
+  afterAll(async () => {
+    await on.close();
+  });
+
+  it('names the calculated value, its flag and each source result with its date (Sampson/NIH)', async () => {
+    const c = await callPatientView(on, fhir, CV, 'augur-cv-calculated-ldl');
+    const [ldl] = c.trace?.derivedInputs ?? [];
+    expect(ldl?.name).toBe('ldl_cholesterol_mg_dl');
+    expect(ldl?.value).toBeCloseTo(168.58, 2);
+    expect(ldl?.flags).toContain('derived');
+    expect(ldl?.note).toMatch(
+      /^calculated by Augur \(Sampson\/NIH\) from total cholesterol 240 mg\/dL \(Observation\/[^,]+, \d{4}-\d{2}-\d{2}\), HDL-C 38 mg\/dL \(Observation\/[^,]+, \d{4}-\d{2}-\d{2}\), triglycerides 180 mg\/dL \(Observation\/[^,]+, \d{4}-\d{2}-\d{2}\)/,
+    );
+  });
+
+  it('without triglycerides: the trace says what is missing, and one card is shown', async () => {
+    const c = await callPatientView(on, fhir, CV, 'augur-cv-no-tg');
+    const [ldl] = c.trace?.derivedInputs ?? [];
+    expect(ldl?.value).toBeNull();
+    expect(ldl?.note).toContain('no LDL-C reported, and no triglycerides on file to calculate it');
+    expect(c.body.cards).toHaveLength(1);
+    expect(c.trace?.cards.filter((x) => x.decision === 'shown')).toHaveLength(1);
   });
 });

@@ -83,13 +83,21 @@ export class Chart {
     });
   }
 
-  /** Total, HDL (and LDL) cholesterol drawn together (mg/dL unless `unit` says mmol/L). */
-  lipids(p: { tc: number; hdl: number; ldl?: number; daysAgo: number; unit?: 'mg/dL' | 'mmol/L' }): this {
+  /** Total, HDL (and LDL, triglycerides) drawn together (mg/dL unless `unit` says mmol/L). */
+  lipids(p: {
+    tc: number;
+    hdl: number;
+    ldl?: number;
+    tg?: number;
+    daysAgo: number;
+    unit?: 'mg/dL' | 'mmol/L';
+  }): this {
     const molar = p.unit === 'mmol/L';
     const unit = molar ? 'mmol/L' : 'mg/dL';
     this.lab(molar ? '14647-2' : '2093-3', p.tc, unit, p.daysAgo);
     this.lab(molar ? '14646-4' : '2085-9', p.hdl, unit, p.daysAgo);
     if (p.ldl !== undefined) this.lab(molar ? '22748-8' : '13457-7', p.ldl, unit, p.daysAgo);
+    if (p.tg !== undefined) this.lab(molar ? '14927-8' : '2571-8', p.tg, unit, p.daysAgo);
     return this;
   }
 

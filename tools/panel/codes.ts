@@ -38,6 +38,8 @@ export const LOINC: Readonly<Record<string, string>> = {
   '13457-7': 'Cholesterol in LDL [Mass/volume] in Serum or Plasma by calculation',
   '18262-6': 'Cholesterol in LDL [Mass/volume] in Serum or Plasma by Direct assay',
   '22748-8': 'Cholesterol in LDL [Moles/volume] in Serum or Plasma',
+  '2571-8': 'Triglyceride [Mass/volume] in Serum or Plasma',
+  '14927-8': 'Triglyceride [Moles/volume] in Serum or Plasma',
   '85354-9': 'Blood pressure panel with all children optional',
   '55284-4': 'Blood pressure systolic and diastolic',
   '8480-6': 'Systolic blood pressure',

@@ -3,6 +3,7 @@
  * input contracts bind (codes from models/valuesets.json, so the query follows the manifests), the
  * pharmacogenomic results, Conditions, and MedicationRequests/Statements with their Medications.
  */
+import { LDL_SAMPSON } from '../../../src/features/ldl-sampson.js';
 import { DERIVATION_VALUE_SETS } from '../../../src/features/derived.js';
 import { PHENOTYPE_CODES } from '../../../src/features/genotype-parse.js';
 import { GENOTYPE_CODES } from '../../../src/features/genotype.js';
@@ -30,7 +31,9 @@ function observationValueSets(input: InputSpec): string[] {
         ...(b.preferValueSet === undefined ? [] : [b.preferValueSet]),
         ...(b.derivation === 'egfr-ckd-epi-2021'
           ? [DERIVATION_VALUE_SETS.creatinine]
-          : [DERIVATION_VALUE_SETS.height, DERIVATION_VALUE_SETS.weight]),
+          : b.derivation === 'ldl-sampson-nih'
+            ? Object.values(LDL_SAMPSON.inputs).map((i) => i.valueSet)
+            : [DERIVATION_VALUE_SETS.height, DERIVATION_VALUE_SETS.weight]),
       ];
     case 'condition':
     case 'medication-class':

@@ -35,6 +35,10 @@ export interface Labels {
   outputs: Record<string, string>;
   values: Record<string, Record<string, string>>;
   settings: Record<string, string>;
+  /** A card's indicator in words: one entry per level of cards/indicator-policy.json. */
+  indicators: Record<string, { symbol: string; words: string; means: string }>;
+  /** Derivation id (a derived input binding's `derivation`) → how the value was obtained, in words. */
+  derivations: Record<string, string>;
 }
 
 export const LABELS: Labels = LABELS_JSON;

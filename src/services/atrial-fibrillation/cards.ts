@@ -9,9 +9,9 @@ import type { Action } from '../../cds/types.js';
 import type { CardParts } from '../../cards/build.js';
 import { joinSections, section } from '../../cards/build.js';
 import { render } from '../../cards/data.js';
+import { indicatorFor } from '../../cards/indicator-policy.js';
 import type { ModelRun } from '../../cards/run-model.js';
 import type { DoseDecision } from './apixaban.js';
-import { shortModelLine } from '../emit.js';
 import type { AfCards } from './data.js';
 import {
   criteriaAssumedAbsent,
@@ -160,11 +160,11 @@ export function anticoagulationCard(i: AnticoagulationInput): Omit<CardParts, 'l
     doseSection(data, i.dose),
     bleedingSection(data, i.bled),
     section('Data caveats', i.caveats),
-    `Models: ${[i.cha, i.bled].map(shortModelLine).join('; ')}.`,
+    data.moreInApp,
   ]);
   return {
     summary: render(band.summary, { score: s }),
-    indicator: band.indicator,
+    indicator: indicatorFor(band.situation),
     detail,
     source: ac.source,
     suggestions: suggestion(data, i.dose, i.patientId, band.isRecommended, i.afCondition),
@@ -187,18 +187,12 @@ export function bleedingCard(i: BleedingInput): Omit<CardParts, 'links'> {
   const detail = joinSections([
     `**HAS-BLED ${String(s)}** (high, ≥ ${String(b.highRiskAtLeast)}) on ${i.anticoagulant}. ${b.notAReason}`,
     section('Modifiable factors to address', i.factors.map(criterionLine)),
-    section(
-      'Other criteria met',
-      criteriaMet(i.bled, 'score', i.data.criteria['has-bled'])
-        .filter((c) => b.modifiable[c.input] === undefined)
-        .map(criterionLine),
-    ),
     section('Data caveats', i.caveats),
-    `Model: ${shortModelLine(i.bled)}.`,
+    i.data.moreInApp,
   ]);
   return {
     summary: render(b.summary, { score: s, factors: words.join(', ') }),
-    indicator: b.indicator,
+    indicator: indicatorFor(b.situation),
     detail,
     source: b.source,
     overrideReasons: b.overrideReasons,

@@ -5,11 +5,11 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { SITUATIONS } from '../../cards/indicator-policy.js';
 import {
   CardFileHeader,
   CardDataError,
   CodingSchema,
-  IndicatorSchema,
   OverrideReasonsSchema,
   SourceSchema,
   cardsDir,
@@ -29,7 +29,8 @@ const labels = z.record(z.string(), z.string().min(1));
 
 const Band = z
   .object({
-    indicator: IndicatorSchema,
+    /** The card's situation; its indicator follows from cards/indicator-policy.json. */
+    situation: z.enum(SITUATIONS),
     summary: templateSchema(['score']),
     meaning: templateSchema(['threshold', 'sexWord']),
     isRecommended: z.boolean(),
@@ -48,6 +49,9 @@ const Dose = z
 export const AfCardFile = z
   .object({
     ...CardFileHeader,
+    indicatorRationale: z.string().min(1),
+    /** The card's last line: where the rest (every criterion, citations) is. */
+    moreInApp: z.string().min(1),
     criteria: z.object({ 'cha2ds2-vasc': labels, 'has-bled': labels }).strict(),
     anticoagulation: z
       .object({
@@ -104,7 +108,7 @@ export const AfCardFile = z
         source: SourceSchema,
         highRiskAtLeast: z.number().int().min(1),
         modifiable: labels,
-        indicator: IndicatorSchema,
+        situation: z.enum(SITUATIONS),
         summary: templateSchema(['score', 'factors']),
         notAReason: z.string().min(1),
         overrideReasons: OverrideReasonsSchema,

@@ -13,7 +13,6 @@ import {
   CardFileHeader,
   cardsDir,
   CodingSchema,
-  IndicatorSchema,
   loadCardFile,
   OverrideReasonsSchema,
   placeholders,
@@ -24,6 +23,7 @@ import { SUMMARY_MAX } from '../../cards/build.js';
 import { repoRoot } from '../../config/paths.js';
 import { getValueSet, inValueSet, type ValueSetIndex } from '../../features/valuesets.js';
 import { InputSpec } from '../../models/manifest.js';
+import { indicatorFor, SITUATIONS } from '../../cards/indicator-policy.js';
 
 export const CARD_IDS = ['cv-risk', 'cv-statin-suggestion', 'cv-lipids-missing'] as const;
 export type CardId = (typeof CARD_IDS)[number];
@@ -49,8 +49,11 @@ const StatinRule = z
       })
       .strict(),
     intensity: Intensity,
-    /** The card's indicator when it offers this rule's statin draft. */
-    indicator: IndicatorSchema,
+    /**
+     * The situation a card offering this rule's draft describes; its indicator follows from the one
+     * indicator policy (cards/indicator-policy.json), never from this file.
+     */
+    situation: z.enum(SITUATIONS),
     /** Summary template: `{ldl}`; rules keyed on a PCE band may also use `{risk}` and `{band}`. */
     summary: text,
     recommendation: text,
@@ -96,7 +99,8 @@ export const CardiovascularCardFile = z
     severeLdl: z
       .object({
         minMgDl: z.number().positive(),
-        indicator: IndicatorSchema,
+        /** The situation of the severe-LDL card without a draft (indicator by the policy). */
+        situation: z.enum(SITUATIONS),
         showWhenOnStatin: z.boolean(),
         meaning: text,
         notApplicableReason: text,
@@ -145,6 +149,7 @@ export const CardiovascularCardFile = z
             lipidsMissing: text,
             lipidsMissingAll: text,
             lipidsStale: text,
+            pceLdlMissing: text,
           })
           .strict(),
         detail: z
@@ -155,12 +160,11 @@ export const CardiovascularCardFile = z
             statinWithheldStaleLipids: text,
             statinWithheldMedsUnknown: text,
             ldlMissing: text,
+            ldlCalculated: text,
+            ldlNotCalculated: text,
+            moreInApp: text,
             factorsTitle: text,
             checkTitle: text,
-            preventTitle: text,
-            preventLine: text,
-            notEstimated: text,
-            modelsTitle: text,
             lipidsMissingLine: text,
             lipidsStaleLine: text,
             lipidsWhy: text,
@@ -180,11 +184,12 @@ const TEMPLATE_VARS: Readonly<Record<string, readonly string[]>> = {
   'summary.lipidsMissing': ['missing', 'years'],
   'summary.lipidsMissingAll': ['years'],
   'summary.lipidsStale': ['date'],
+  'summary.pceLdlMissing': ['risk', 'band'],
   'detail.recommendation': ['recommendation'],
   'detail.pceLine': ['risk', 'band'],
   'detail.ldlLine': ['ldl'],
-  'detail.preventLine': ['horizon', 'risks', 'variant'],
-  'detail.notEstimated': ['model', 'inputs'],
+  'detail.ldlCalculated': ['ldl', 'how'],
+  'detail.ldlNotCalculated': ['why'],
   'detail.lipidsMissingLine': ['label', 'years'],
   'detail.lipidsStaleLine': ['label', 'value', 'date', 'days'],
   suggestionDescription: ['display', 'dosage', 'intensity', 'citation'],
@@ -272,6 +277,13 @@ function bandProblems(data: CardiovascularCards): string[] {
     ...ids.filter((id) => !policy.includes(id)).map((id) => `pce.bandPolicy: no policy for band "${id}"`),
     ...policy.filter((id) => !ids.includes(id)).map((id) => `pce.bandPolicy.${id}: not a band id`),
   ];
+  // A band's indicator is that of a card without a draft: context under the one indicator policy.
+  data.pce.bands.forEach((b, i) => {
+    if (b.indicator !== indicatorFor('context'))
+      problems.push(
+        `pce.bands[${String(i)}].indicator: "${b.indicator}" disagrees with cards/indicator-policy.json (context → ${indicatorFor('context')})`,
+      );
+  });
   data.statin.rules.forEach((rule, i) => {
     for (const band of rule.when.pceBands ?? [])
       if (!ids.includes(band))
@@ -308,10 +320,15 @@ function inputProblems(data: CardiovascularCards, valueSets: ValueSetIndex): str
   const problems: string[] = [];
   data.supportingInputs.forEach((input, i) => {
     const b = input.fhir;
-    const ids = 'valueSet' in b ? [b.valueSet] : [];
-    for (const id of ids) {
+    const bound: [string, string][] =
+      'valueSet' in b
+        ? [['valueSet', b.valueSet]]
+        : b.source === 'derived' && b.preferValueSet !== undefined
+          ? [['preferValueSet', b.preferValueSet]]
+          : [];
+    for (const [field, id] of bound) {
       if (!valueSets.sets.has(id))
-        problems.push(`supportingInputs[${String(i)}].fhir.valueSet: unknown value set "${id}"`);
+        problems.push(`supportingInputs[${String(i)}].fhir.${field}: unknown value set "${id}"`);
     }
   });
   for (const name of data.lipids.inputs)
@@ -320,7 +337,14 @@ function inputProblems(data: CardiovascularCards, valueSets: ValueSetIndex): str
   for (const name of ['age_years', 'ldl_cholesterol_mg_dl', 'on_statin', 'diabetes'])
     if (!names.has(name)) problems.push(`supportingInputs: "${name}" is required by the statin rules`);
   const ldl = data.supportingInputs.findIndex((s) => s.name === 'ldl_cholesterol_mg_dl');
-  if (ldl >= 0 && data.supportingInputs[ldl]?.fhir.source !== 'observation')
-    problems.push(`supportingInputs[${String(ldl)}].fhir.source: LDL-C must be an "observation" binding`);
+  const lb = ldl >= 0 ? data.supportingInputs[ldl]?.fhir : undefined;
+  if (
+    lb !== undefined &&
+    lb.source !== 'observation' &&
+    !(lb.source === 'derived' && lb.derivation === 'ldl-sampson-nih')
+  )
+    problems.push(
+      `supportingInputs[${String(ldl)}].fhir.source: LDL-C must be an "observation" binding or derived "ldl-sampson-nih"`,
+    );
   return problems;
 }

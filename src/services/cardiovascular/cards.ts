@@ -1,15 +1,18 @@
 /**
  * Assessment → the cards to show, before suppression and links: at most one cardiovascular card (the
  * PCE band, or the severe-LDL pathway; carrying the statin draft when the guideline supports one) and
- * the quiet lipid-panel card. Wording from the card data; the Markdown detail lists the guideline's
- * reading of the band, the top contributing inputs, flagged inputs, PREVENT as context, and the models.
+ * the quiet lipid-panel card. Wording from the card data; the Markdown detail carries what a physician
+ * needs to act in 10 seconds: the guideline's reading of the band, the LDL-C (reported, calculated by
+ * Augur, or why it is missing), the top contributing inputs under the named reference, flagged inputs,
+ * and where the rest is (PREVENT, every input and the citations live in the side app).
  */
 import type { CardParts } from '../../cards/build.js';
 import type { Indicator } from '../../cds/types.js';
 import {
   describeInput,
+  formatNumber,
   inputFlags,
-  modelLine,
+  undated,
   percent,
   section,
   joinSections,
@@ -17,7 +20,7 @@ import {
   comparedWith,
 } from '../../cards/build.js';
 import { render } from '../../cards/data.js';
-import type { ModelRun } from '../../cards/run-model.js';
+import { indicatorFor } from '../../cards/indicator-policy.js';
 import type { InputProvenance } from '../../features/types.js';
 import type { Assessment, LipidStatus, StatinPlan } from './assess.js';
 import type { CardId, CardiovascularCards } from './card-data.js';
@@ -43,7 +46,8 @@ const DAYS_PER_YEAR = 365;
 
 export function planCards(a: Assessment, cards: CardiovascularCards, o: PlanOptions): PlannedCard[] {
   const main = mainCard(a, cards, o);
-  const lipids = lipidCard(a, cards, o);
+  // One card: a risk card that asks for the missing LDL-C carries the lipid-panel order itself.
+  const lipids = main !== undefined && ldlNeeded(a) ? undefined : lipidCard(a, cards, o);
   return [...(main === undefined ? [] : [main]), ...(lipids === undefined ? [] : [lipids])];
 }
 
@@ -60,15 +64,15 @@ function mainCard(a: Assessment, cards: CardiovascularCards, o: PlanOptions): Pl
   const head = headline(a, cards, offer);
   if (head === undefined) return undefined;
   const showPceLine = offer !== undefined && offer.rule.when.pceBands === undefined;
+  const orderLipids = ldlNeeded(a) && !o.disabled.has('cv-lipids-missing');
   const detail = joinSections([
     head.meaning,
     showPceLine ? pceLine(a, cards) : '',
-    a.severeLdl || a.statin !== undefined ? ldlLine(a, cards) : '',
+    ldlSection(a, cards),
     statinLines(a, cards),
     factorSection(a, cards),
     flagSection(a, cards),
-    preventSection(a, cards),
-    section(cards.text.detail.modelsTitle, modelLines(a)),
+    cards.text.detail.moreInApp,
   ]);
   return {
     id,
@@ -81,6 +85,18 @@ function mainCard(a: Assessment, cards: CardiovascularCards, o: PlanOptions): Pl
       detail,
       source: cards.cards[id].source,
       overrideReasons: cards.cards[id].overrideReasons,
+      ...(orderLipids
+        ? {
+            selectionBehavior: 'at-most-one' as const,
+            suggestions: [
+              {
+                label: cards.lipids.order.label,
+                isRecommended: true,
+                actions: [lipidPanelAction(o.patientId, head.summary, cards)],
+              },
+            ],
+          }
+        : {}),
       ...(offer === undefined
         ? {}
         : {
@@ -127,7 +143,7 @@ function headline(
           ? render(t.severeLdl, { ldl, threshold: cards.severeLdl.minMgDl })
           : render(offer.rule.summary, { ldl }),
       meaning: cards.severeLdl.meaning,
-      indicator: offer?.rule.indicator ?? cards.severeLdl.indicator,
+      indicator: indicatorFor(offer?.rule.situation ?? cards.severeLdl.situation),
     };
   }
   const band = a.band;
@@ -141,28 +157,69 @@ function headline(
       key: `${base};statin=${offer.rule.intensity}`,
       summary: render(offer.rule.summary, { ldl, ...pceVars }),
       meaning: banded ? (policy?.meaning ?? '') : '',
-      indicator: offer.rule.indicator,
+      indicator: indicatorFor(offer.rule.situation),
       ...(band === undefined ? {} : { band: band.id }),
     };
   }
   if (band === undefined || policy?.show !== true) return undefined;
   if (a.onStatin && !cards.pce.showWhenOnStatin) return undefined;
+  if (ldlNeeded(a)) {
+    return {
+      key: `cv-risk:pce=${band.id};ldl=missing`,
+      summary: render(t.pceLdlMissing, pceVars),
+      meaning: policy.meaning,
+      indicator: indicatorFor('cannot-estimate'),
+      band: band.id,
+    };
+  }
   return {
     key: `cv-risk:pce=${band.id}`,
     summary: render(t.pce, pceVars),
     meaning: policy.meaning,
-    indicator: band.indicator,
+    indicator: indicatorFor('context'),
     band: band.id,
   };
 }
 
-/** The LDL-C a statin rule or the severe pathway read, with its unit and date. */
-function ldlLine(a: Assessment, cards: CardiovascularCards): string {
-  const ldl = a.supporting['ldl_cholesterol_mg_dl'];
-  return ldl === undefined || ldl.value === null
-    ? ''
-    : render(cards.text.detail.ldlLine, { ldl: describeInput(ldl) });
+/**
+ * Only LDL-C is missing — total and HDL cholesterol are on file, so the risk was estimated, but no
+ * LDL-C was reported and none could be calculated: the risk card says so and carries the lipid order.
+ */
+function ldlNeeded(a: Assessment): boolean {
+  const l = a.lipids;
+  return !a.severeLdl && l.status === 'missing' && l.missing.every((m) => m === LDL);
 }
+
+const LDL = 'ldl_cholesterol_mg_dl';
+/** The first note of an input's provenance that starts with `prefix` (notes are joined by "; "). */
+const noteStarting = (note: string | undefined, prefix: string): string | undefined =>
+  note?.split('; ').find((n) => n.startsWith(prefix));
+
+/**
+ * The LDL-C line: the lab's value when a statin rule or the severe pathway read it; a calculated value
+ * flagged "calculated by Augur (Sampson/NIH)" with its source results; or why it is missing.
+ */
+function ldlSection(a: Assessment, cards: CardiovascularCards): string {
+  const d = cards.text.detail;
+  const ldl = a.supporting[LDL];
+  if (ldl === undefined) return '';
+  if (ldl.value === null) {
+    if (a.severeLdl) return '';
+    const why = noteStarting(ldl.note, 'no LDL-C reported');
+    return why === undefined ? d.ldlMissing : render(d.ldlNotCalculated, { why: capitalised(why) });
+  }
+  if (ldl.flags.includes('derived')) {
+    // On the card the source results' values and dates; their resource ids are in the side app and trace.
+    const how = (noteStarting(ldl.note, 'calculated by') ?? 'calculated by Augur').replace(
+      /\([A-Z][A-Za-z]+\/[^,)]+, /g,
+      '(',
+    );
+    return render(d.ldlCalculated, { ldl: `${formatNumber(ldl.value as number)} mg/dL`, how });
+  }
+  return a.severeLdl || a.statin !== undefined ? render(d.ldlLine, { ldl: describeInput(ldl) }) : '';
+}
+
+const capitalised = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 function pceLine(a: Assessment, cards: CardiovascularCards): string {
   if (a.band === undefined || a.pceRisk === undefined) return '';
@@ -178,7 +235,6 @@ function statinLines(a: Assessment, cards: CardiovascularCards): string {
   if (a.statin?.withheld === 'stale-lipids') lines.push(d.statinWithheldStaleLipids);
   if (a.statin?.withheld === 'medications-unknown') lines.push(d.statinWithheldMedsUnknown);
   if (a.onStatin && !a.severeLdl) lines.push(cards.pce.onStatinNote);
-  if (!a.severeLdl && a.supporting['ldl_cholesterol_mg_dl']?.value === null) lines.push(d.ldlMissing);
   return lines.join('\n\n');
 }
 
@@ -197,43 +253,16 @@ function factorSection(a: Assessment, cards: CardiovascularCards): string {
   );
 }
 
-/** Flagged inputs of every run that read inputs, plus the supporting LDL-C, each named once. */
+/**
+ * Flagged inputs of the PCE (the number on the card) and a present LDL-C, each named once. PREVENT's
+ * own inputs (UACR, HbA1c…) are flagged in the side app, where PREVENT is shown.
+ */
 function flagSection(a: Assessment, cards: CardiovascularCards): string {
   const merged: Record<string, InputProvenance> = {};
-  for (const r of [a.runs.pce, ...a.runs.prevent.map((p) => p.run)])
-    if (r.status !== 'not-applicable') Object.assign(merged, r.inputs);
-  const ldl = a.supporting['ldl_cholesterol_mg_dl'];
-  if (ldl !== undefined) merged['ldl_cholesterol_mg_dl'] = ldl;
+  if (a.runs.pce.status !== 'not-applicable') Object.assign(merged, a.runs.pce.inputs);
+  const ldl = a.supporting[LDL];
+  if (ldl !== undefined && ldl.value !== null) merged[LDL] = ldl;
   return section(cards.text.detail.checkTitle, inputFlags(merged, cards.labels));
-}
-
-function preventSection(a: Assessment, cards: CardiovascularCards): string {
-  const d = cards.text.detail;
-  const lines = a.runs.prevent.flatMap(({ horizon, run }) => {
-    if (run.status === 'ok') {
-      const risks = cards.prevent.outputs
-        .flatMap((out) => {
-          const v = run.outputs[out.name];
-          return v === undefined ? [] : [`${out.label} ${percent(v)}`];
-        })
-        .join(', ');
-      const code = String(run.outputs['variant'] ?? 0);
-      const variant = cards.prevent.variants[code] ?? `variant ${code}`;
-      return [render(d.preventLine, { horizon, risks, variant })];
-    }
-    if (run.status === 'insufficient-data') {
-      const inputs = run.missing.map((m) => cards.labels[m] ?? m).join(', ');
-      return [render(d.notEstimated, { model: horizon, inputs })];
-    }
-    return []; // Not applicable (e.g. 30-year above 59): kept in the stored result, not shown.
-  });
-  if (lines.length === 0) return '';
-  return section(d.preventTitle, [cards.prevent.contextNote, ...lines]);
-}
-
-function modelLines(a: Assessment): string[] {
-  const runs: ModelRun[] = [a.runs.pce, ...a.runs.prevent.map((p) => p.run)];
-  return runs.filter((r) => r.status === 'ok').map(modelLine);
 }
 
 function lipidCard(a: Assessment, cards: CardiovascularCards, o: PlanOptions): PlannedCard | undefined {
@@ -274,8 +303,6 @@ function lipidCard(a: Assessment, cards: CardiovascularCards, o: PlanOptions): P
   };
 }
 
-const undated = ({ date: _date, ...rest }: InputProvenance): InputProvenance => rest;
-
 const labelOf = (cards: CardiovascularCards, name: string): string => cards.labels[name] ?? name;
 
 function lipidLines(l: LipidStatus, cards: CardiovascularCards, years: number): string[] {
@@ -297,7 +324,8 @@ function lipidLines(l: LipidStatus, cards: CardiovascularCards, years: number): 
 /** The lipid windows are the supporting LDL-C input's (the same as the models' TC and HDL). */
 function ldlBinding(cards: CardiovascularCards): { lookbackDays: number; staleAfterDays: number } {
   const fhir = cards.supportingInputs.find((s) => s.name === 'ldl_cholesterol_mg_dl')?.fhir;
-  if (fhir?.source !== 'observation') throw new Error('LDL-C input is not an observation'); // checked at load
+  if (fhir?.source !== 'observation' && fhir?.source !== 'derived')
+    throw new Error('LDL-C input is neither an observation nor derived'); // checked at load
   return fhir;
 }
 const lipidLookbackDays = (cards: CardiovascularCards): number => ldlBinding(cards).lookbackDays;

@@ -11,8 +11,14 @@ import { getValueSet, type ValueSetIndex } from '../../features/valuesets.js';
 /** Observation groups: prefetch key → value sets whose codes it asks for, and how many results. */
 const OBSERVATION_KEYS: Readonly<Record<string, { valueSets: readonly string[]; count: number }>> = {
   lipids: {
-    valueSets: ['loinc-total-cholesterol', 'loinc-hdl-cholesterol', 'loinc-ldl-cholesterol'],
-    count: 30,
+    // Triglycerides: the third input of the Sampson/NIH LDL-C calculation when the lab reported no LDL-C.
+    valueSets: [
+      'loinc-total-cholesterol',
+      'loinc-hdl-cholesterol',
+      'loinc-ldl-cholesterol',
+      'loinc-triglycerides',
+    ],
+    count: 40,
   },
   bloodPressure: { valueSets: ['loinc-bp-panel', 'loinc-systolic-bp'], count: 10 },
   smoking: { valueSets: ['loinc-smoking-status'], count: 5 },

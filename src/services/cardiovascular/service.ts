@@ -117,6 +117,10 @@ function traceAssessment(
 ): void {
   trace.model(a.runs.pce, a.band?.id);
   for (const p of a.runs.prevent) trace.model(p.run);
+  // LDL-C the lab did not report: calculated by Augur (Sampson/NIH) with its sources, or why not.
+  const ldl = a.supporting['ldl_cholesterol_mg_dl'];
+  if (ldl !== undefined && (ldl.flags.includes('derived') || ldl.value === null))
+    trace.derivedInput('ldl_cholesterol_mg_dl', ldl);
   if (a.statin?.withheld === 'stale-lipids')
     trace.notNeeded('statin draft withheld: the lipid panel is stale or incomplete', 'cv-statin-suggestion');
   if (a.statin?.withheld === 'medications-unknown')

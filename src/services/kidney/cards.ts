@@ -18,7 +18,6 @@ import {
 import { indicatorFor } from '../../cards/indicator-policy.js';
 import { render, type Band } from '../../cards/data.js';
 import type { ModelRun } from '../../cards/run-model.js';
-import { shortModelLine } from '../emit.js';
 import type { KfreTier, KidneyCards } from './data.js';
 import type { OpenOrder } from './orders.js';
 
@@ -125,7 +124,7 @@ export function riskCard(i: RiskInput): Omit<CardParts, 'links'> {
       ? ''
       : `Nephrology referral on file: ${i.referral.text} (${i.referral.ref}${i.referral.date === undefined ? '' : `, ${i.referral.date}`}).`,
     section('Data caveats', i.caveats),
-    `Model: ${shortModelLine(run)}. Does not account for the competing risk of death.`,
+    data.moreInApp,
   ]);
   return {
     summary: `${render(i.tier.summary, risks)}${i.referral === undefined ? '' : data.referredSuffix}`,
@@ -154,13 +153,13 @@ export function acrCard(i: AcrInput): Omit<CardParts, 'links'> {
   const uacrNote = i.run.inputs['uacr_mg_g']?.note;
   return {
     summary: render(a.summary, { egfr: egfrValue, stage: i.stage.label }),
-    indicator: a.indicator,
+    indicator: indicatorFor('cannot-estimate'),
     detail: joinSections([
       a.meaning,
       egfr === undefined ? '' : `eGFR ${describeInput(egfr)} — CKD ${i.stage.label}.`,
       uacrNote === undefined ? '' : `Urine ACR: ${uacrNote}.`,
       section('Data caveats', i.caveats),
-      `Model: ${shortModelLine(i.run)}.`,
+      i.data.moreInApp,
     ]),
     source: i.data.source,
     suggestions: [acrSuggestion(i.data, i.patientId, true)],

@@ -9,7 +9,6 @@ import { z } from 'zod';
 import {
   CardFileHeader,
   CodingSchema,
-  IndicatorSchema,
   OverrideReasonsSchema,
   SourceSchema,
   bandsSchema,
@@ -29,7 +28,6 @@ const Tier = z
     output: z.enum(['risk_2y', 'risk_5y']),
     /** Strictly above this fraction (the guidelines say "greater than"). */
     above: z.number().gt(0).lt(1),
-    indicator: IndicatorSchema,
     summary: templateSchema(['risk2y', 'risk5y']),
     meaning: z.string().min(1),
     /** With a nephrology referral already on file: still show the card, or stay silent. */
@@ -49,6 +47,8 @@ export const KidneyCardFile = z
     /** Most severe first: the first tier whose threshold is exceeded is the card. */
     tiers: z.array(Tier).min(1),
     referredSuffix: z.string().min(1),
+    /** The card's last line: where the rest (inputs, citation, limitations) is. */
+    moreInApp: z.string().min(1),
     referral: z
       .object({
         codes: z.array(CodingSchema).min(1),
@@ -65,7 +65,6 @@ export const KidneyCardFile = z
         codes: z.array(CodingSchema).min(1),
         order: CodingSchema,
         category: CodingSchema,
-        indicator: IndicatorSchema,
         summary: templateSchema(['egfr', 'stage']),
         meaning: z.string().min(1),
         label: z.string().min(1),

@@ -4,6 +4,7 @@
  * the guideline and its version; suggestions (replace, remove, reduce dose, order the test) and the
  * override reasons from cards/pgx/cards.json.
  */
+import { indicatorFor } from '../../cards/indicator-policy.js';
 import type { MedicationRequest } from 'fhir/r4.js';
 import { render } from '../../cards/data.js';
 import { joinSections, section, type CardParts } from '../../cards/build.js';
@@ -159,7 +160,7 @@ export function findingCardParts(
       return {
         ...common,
         summary: render(cards.summaries.uninterpretable, { drug, gene: genes }),
-        indicator: 'info',
+        indicator: indicatorFor('cannot-estimate'),
         detail: joinSections([reasoningSection, section('Review', notes), `**Source:** ${citationLine(f)}`]),
         overrideReasons: cards.overrideReasons.finding,
       };
@@ -177,7 +178,7 @@ export function findingCardParts(
           phenotype: f.matched.map((m) => m.label).join(' + '),
           short: f.row.short ?? '',
         }),
-        indicator: f.row.indicator ?? 'warning',
+        indicator: indicatorFor(f.row.situation ?? 'action-recommended'),
         detail: joinSections([
           reasoningSection,
           `**CPIC recommendation** (${strength}): ${f.row.recommendation}`,
@@ -195,7 +196,7 @@ export function findingCardParts(
       return {
         ...common,
         summary: render(cards.summaries.untested, { drug, genes: f.missing.join(' + ') }),
-        indicator: 'info',
+        indicator: indicatorFor('action-to-consider'),
         detail: joinSections([
           reasoningSection,
           `**What a result would change:** ${f.guideline.test}`,
@@ -210,7 +211,8 @@ export function findingCardParts(
       return {
         ...common,
         summary: render(cards.summaries.uninterpretable, { drug, gene: genes }),
-        indicator: 'warning',
+        // The card carries the action (a test to make the genotype interpretable).
+        indicator: indicatorFor('action-recommended'),
         detail: joinSections([
           reasoningSection,
           section('Why', f.reasons),

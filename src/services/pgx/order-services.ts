@@ -6,6 +6,7 @@
  * orderRef, same encounter, within `orderSession.windowHours`); overridden or
  * accepted cards are suppressed by the shared policy.
  */
+import { indicatorFor } from '../../cards/indicator-policy.js';
 import type { FhirResource, MedicationRequest } from 'fhir/r4.js';
 import type { CdsService, ProducedCard, ServiceContext, ServiceDefinition } from '../../cds/service.js';
 import { makeCard, smartLink, type CardParts } from '../../cards/build.js';
@@ -130,7 +131,7 @@ async function buildFor(
       runs: [],
       parts: {
         summary: render(tables.files.cards.summaries.unavailable, { drug, genes }),
-        indicator: 'info',
+        indicator: indicatorFor('cannot-estimate'),
         detail: `Genomic results could not be retrieved (${genomicsUnavailable}); ${genes} for ${match.drug} were not checked. ${finding.guideline.test}`,
         source: finding.guideline.source,
       },

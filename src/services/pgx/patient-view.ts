@@ -2,6 +2,7 @@
  * `augur-pgx-patient-view`: active medications with an actionable CPIC result on file → one concise
  * card listing the gene–drug findings (not one card per finding). Nothing actionable: no card.
  */
+import { indicatorFor } from '../../cards/indicator-policy.js';
 import type { MedicationRequest, MedicationStatement } from 'fhir/r4.js';
 import type { CdsService } from '../../cds/service.js';
 import { makeCard, section, joinSections, smartLink } from '../../cards/build.js';
@@ -76,7 +77,7 @@ export function pgxPatientViewService(deps: ServiceDeps, tables: PgxTables = loa
       const drugs = findings.map((f) => f.drug).join(', ');
       const summary = render(cards.summaries.patientView, { count: findings.length, drugs });
       const indicator = findings
-        .map((f) => f.row.indicator ?? 'warning')
+        .map((f) => indicatorFor(f.row.situation ?? 'action-recommended'))
         .reduce<keyof typeof RANK>((a, b) => (RANK[b] > RANK[a] ? b : a), 'info');
       const detail = joinSections([
         section(

@@ -4,6 +4,7 @@
  * CPIC caution. Presented as an estimate to review — never an order, so no dose suggestion; the only
  * suggestion is the genotype test when genotypes are missing.
  */
+import { indicatorFor } from '../../cards/indicator-policy.js';
 import type { FhirResource, MedicationRequest } from 'fhir/r4.js';
 import { render } from '../../cards/data.js';
 import {
@@ -73,7 +74,10 @@ export function warfarinCardParts(
     return {
       ...common,
       summary: render(cards.summaries.warfarinNoEstimate, { reason: run.reason }).slice(0, 139),
-      indicator: f.kind === 'actionable' ? (f.row.indicator ?? 'warning') : 'info',
+      indicator:
+        f.kind === 'actionable'
+          ? indicatorFor(f.row.situation ?? 'action-recommended')
+          : indicatorFor('context'),
       detail: joinSections([
         genes,
         caution,
@@ -101,7 +105,10 @@ export function warfarinCardParts(
       weekly: formatNumber(weekly),
       daily: formatNumber(weekly / 7),
     }),
-    indicator: f.kind === 'actionable' ? (f.row.indicator ?? 'warning') : 'info',
+    indicator:
+      f.kind === 'actionable'
+        ? indicatorFor(f.row.situation ?? 'action-recommended')
+        : indicatorFor('context'),
     detail: joinSections([
       `**IWPC ${pharmacogenetic ? 'pharmacogenetic' : 'clinical'} algorithm estimate:** ${formatNumber(weekly)} mg/week (≈ ${formatNumber(weekly / 7)} mg/day). ${w.always}`,
       genes,

@@ -32,6 +32,9 @@ export interface CvPatientOptions {
   tc?: number | null;
   hdl?: number | null;
   ldl?: number | null;
+  /** Triglycerides in mg/dL (none unless given), drawn with the other lipids unless `tgDate`. */
+  tg?: number | null;
+  tgDate?: string;
   lipidDate?: string;
   sbp?: number | null;
   bpTreated?: boolean;
@@ -96,6 +99,7 @@ export function aCvPatient(o: CvPatientOptions): CvPatient {
   if (tc !== null) lab('lipids', '2093-3', tc, 'mg/dL', lipidDate);
   if (hdl !== null) lab('lipids', '2085-9', hdl, 'mg/dL', lipidDate);
   if (ldl !== null) lab('lipids', '13457-7', ldl, 'mg/dL', lipidDate);
+  if (o.tg !== undefined && o.tg !== null) lab('lipids', '2571-8', o.tg, 'mg/dL', o.tgDate ?? lipidDate);
   const sbp = o.sbp === undefined ? 120 : o.sbp;
   if (sbp !== null)
     obs('bloodPressure', aBloodPressure({ id: id('bp'), systolic: sbp, diastolic: 80, date: FRESH }));

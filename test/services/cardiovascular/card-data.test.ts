@@ -153,12 +153,23 @@ describe('cards/cardiovascular.json', () => {
     ).toMatch(/<file>: cards\.cv-risk\.overrideReasons\[0\]\.display: /);
   });
 
+  it('a band indicator that disagrees with the one indicator policy', () => {
+    expect(
+      errorOf((d) => {
+        const band = d.pce.bands[3];
+        if (band !== undefined) band.indicator = 'warning';
+      }),
+    ).toContain(
+      '<file>: pce.bands[3].indicator: "warning" disagrees with cards/indicator-policy.json (context → info)',
+    );
+  });
+
   it('a supporting input bound to an unknown value set', () => {
     expect(
       errorOf((d) => {
         const input = d.supportingInputs[1];
-        if (input?.fhir.source === 'observation') input.fhir.valueSet = 'loinc-ldl-typo';
+        if (input?.fhir.source === 'derived') input.fhir.preferValueSet = 'loinc-ldl-typo';
       }),
-    ).toContain('<file>: supportingInputs[1].fhir.valueSet: unknown value set "loinc-ldl-typo"');
+    ).toContain('<file>: supportingInputs[1].fhir.preferValueSet: unknown value set "loinc-ldl-typo"');
   });
 });

@@ -81,25 +81,27 @@ describe('PCE bands (2018 AHA/ACC: < 5 low, 5–7.5 borderline, 7.5–20 interme
 });
 
 describe('the card itself', () => {
-  it('detail: guideline reading, top inputs with value/unit/date, flags, PREVENT as context, models', async () => {
+  it('detail for 10 seconds: guideline reading, top inputs under the named reference, flags, where the rest is', async () => {
     const [card] = await cardsFor({ id: 'detail', ...INTERMEDIATE, race: undefined });
-    const detail = card?.detail ?? '';
-    expect(detail).toContain('**Guideline:** 10-year risk 7.5–20 %, LDL-C 70–189 mg/dL, age 40–75');
-    expect(detail).toContain(
+    expect(card?.detail).toBe(
       [
-        '**What drives the PCE risk, compared with a 55-year-old non-smoking White woman with optimal values (total cholesterol 170, HDL 50 mg/dL, untreated SBP 110 mmHg, no diabetes) (1.4 %):**',
-        '- Sex male: adds 4.1 percentage points',
-        '- Age 60 y: adds 2.4 percentage points',
-        '- Systolic BP 140 mmHg (2026-09-01): adds 2.3 percentage points',
-      ].join('\n'),
+        'Intermediate risk (7.5–20 %): if a risk discussion favours statin therapy, start a moderate-intensity statin (Class I); risk enhancers favour it, and a coronary artery calcium score can help when the decision is uncertain (IIa).',
+        '**LDL-C:** 130 mg/dL (2026-09-01)',
+        '**Guideline:** 10-year risk 7.5–20 %, LDL-C 70–189 mg/dL, age 40–75: moderate-intensity statin if a risk discussion favours it (Class I).',
+        [
+          '**What drives the PCE risk, compared with a 55-year-old non-smoking White woman with optimal values (total cholesterol 170, HDL 50 mg/dL, untreated SBP 110 mmHg, no diabetes) (1.4 %):**',
+          '- Sex male: adds 4.1 percentage points',
+          '- Age 60 y: adds 2.4 percentage points',
+          '- Systolic BP 140 mmHg (2026-09-01): adds 2.3 percentage points',
+        ].join('\n'),
+        '**Check these inputs**\n- Race (equation choice): missing',
+        'PREVENT risk, every input and the model citations: Full explanation (Augur).',
+      ].join('\n\n'),
     );
-    expect(detail).toContain('- Race (equation choice): missing');
-    expect(detail).toContain(
-      'Risk context only: no guideline has endorsed treatment thresholds for PREVENT yet',
-    );
-    expect(detail).toContain('- 10-yr: total CVD 9.9 %, ASCVD 6.2 %, heart failure 4.3 % (base model)');
-    expect(detail).toContain('2013 ACC/AHA Pooled Cohort Equations');
-    expect(detail).not.toContain('1966'); // no birth date as a "date"
+    // Secondary models and citations live in the side app, not on the card.
+    expect(card?.detail).not.toContain('PREVENT\n');
+    expect(card?.detail).not.toContain('Pooled Cohort Equations');
+    expect(card?.detail).not.toContain('1966'); // no birth date as a "date"
   });
 
   it('source with guideline URL and topic, override reasons with display, smart link with an opaque id only', async () => {
@@ -362,13 +364,16 @@ describe('lipids missing or stale: a quiet info card with a lipid-panel order', 
     ]);
   });
 
-  it('LDL-C alone missing: risk card (no draft: LDL-C rules not assessed) and a lipid-panel card', async () => {
+  it('LDL-C alone missing and no triglycerides: ONE card that says what is missing and orders the panel', async () => {
     const cards = await cardsFor({ id: 'no-ldl', ...INTERMEDIATE, ldl: null });
     expect(summaries(cards)).toEqual([
-      '10-yr ASCVD risk 12.3 % — intermediate (PCE)',
-      'No LDL-C result in 5 years — order a lipid panel to assess cardiovascular risk',
+      '10-yr ASCVD risk 12.3 % — intermediate (PCE); LDL-C needed for the statin decision — order a lipid panel',
     ]);
-    expect(cards[0]?.detail).toContain('LDL-C not found: LDL-C-based statin rules were not assessed.');
+    expect(cards[0]?.indicator).toBe('info'); // cannot-estimate (cards/indicator-policy.json)
+    expect(cards[0]?.detail).toContain(
+      '**LDL-C:** No LDL-C reported, and no triglycerides on file to calculate it (the Sampson/NIH equation needs total cholesterol, HDL-C and triglycerides). The statin rules need LDL-C: order a lipid panel with direct LDL-C.',
+    );
+    expect(suggestedCodes(cards[0])).toEqual(['loinc:57698-3']);
   });
 
   it('a cut-short lipid page (newest first) still shows its latest results: the stale card stands', async () => {
@@ -407,18 +412,22 @@ describe('missing data that no order fixes: no card', () => {
     expect(await withPrefetch(t, p)).toEqual([]);
   });
 
-  it('no eGFR: the PCE card stands; PREVENT says what it is missing', async () => {
+  it('no eGFR: the PCE card stands and does not mention PREVENT’s inputs; the stored result says what PREVENT misses', async () => {
     const cards = await cardsFor({ id: 'no-egfr', ...INTERMEDIATE, egfr: null });
     expect(summaries(cards)).toEqual([
       '10-yr ASCVD risk 12.3 % — intermediate (PCE); moderate-intensity statin recommended',
     ]);
-    expect(cards[0]?.detail).toContain('- 10-yr: not estimated — missing eGFR');
-    expect(cards[0]?.detail).toContain('- eGFR: missing');
+    expect(cards[0]?.detail).not.toContain('eGFR');
+    expect(runOf(await storedResult(t, cards[0]), 'prevent-10y')).toMatchObject({
+      status: 'insufficient-data',
+      missing: ['egfr_ml_min_1_73m2'],
+    });
   });
 
   it('no BMI: likewise', async () => {
     const [card] = await cardsFor({ id: 'no-bmi', ...INTERMEDIATE, bmi: null });
-    expect(card?.detail).toContain('- 10-yr: not estimated — missing BMI');
+    expect(card?.detail).not.toContain('BMI');
+    expect(runOf(await storedResult(t, card), 'prevent-10y')).toMatchObject({ status: 'insufficient-data' });
   });
 
   it('a Condition list cut short (a next page not fetched): no card, ASCVD could be on page 2', async () => {
@@ -463,24 +472,81 @@ describe('outside every model population: no card (so no card history and no sto
   });
 });
 
-describe('PREVENT 30-year risk is shown only up to age 59', () => {
-  it('age 55: 10- and 30-year lines', async () => {
+describe('PREVENT is context in the side app, not on the card (30-year only up to age 59)', () => {
+  it('age 55: the card names no PREVENT number; the stored result holds 10- and 30-year runs', async () => {
     const [card] = await cardsFor({ id: 'prevent55', age: 55, race: 'white' });
-    expect(card?.detail).toContain('- 10-yr: total CVD 4.1 %, ASCVD 2.8 %, heart failure 1.6 % (base model)');
+    expect(card?.detail).not.toMatch(/total CVD/);
     expect(card?.detail).toContain(
-      '- 30-yr: total CVD 22.6 %, ASCVD 14.8 %, heart failure 11.1 % (base model)',
+      'PREVENT risk, every input and the model citations: Full explanation (Augur).',
     );
+    const payload = await storedResult(t, card);
+    expect(runOf(payload, 'prevent-10y')).toMatchObject({ status: 'ok' });
+    expect(runOf(payload, 'prevent-30y')).toMatchObject({ status: 'ok' });
   });
 
-  it('age 59: still shown', async () => {
-    const [card] = await cardsFor({ id: 'prevent59', age: 59, race: 'white' });
-    expect(card?.detail).toMatch(/- 30-yr: total CVD \d+\.\d %/);
-  });
-
-  it('age 60: no 30-year line; the reason is in the stored result', async () => {
+  it('age 60: the 30-year run is not applicable (kept in the stored result with its reason)', async () => {
     const [card] = await cardsFor({ id: 'prevent60', ...INTERMEDIATE });
     expect(card?.detail).not.toContain('30-yr');
     expect(runOf(await storedResult(t, card), 'prevent-30y')).toMatchObject({ status: 'not-applicable' });
+  });
+});
+
+describe('LDL-C calculated by Augur (Sampson/NIH) when the lab reported none', () => {
+  /** The issue's patient: 63-year-old treated smoker with diabetes, TC 240, HDL 38, no LDL-C. */
+  const ISSUE: Omit<CvPatientOptions, 'id'> = {
+    age: 63,
+    race: 'white',
+    tc: 240,
+    hdl: 38,
+    ldl: null,
+    sbp: 158,
+    bpTreated: true,
+    smoker: true,
+    diabetes: true,
+  };
+
+  it('TG on file: LDL-C 169 calculated and flagged; the statin rules apply (warning, high-intensity draft)', async () => {
+    const cards = await cardsFor({ id: 'calc-ldl', ...ISSUE, tg: 180 });
+    expect(summaries(cards)).toEqual([
+      'Diabetes and 10-yr ASCVD risk 54.8 % — high (PCE); high-intensity statin reasonable',
+    ]);
+    expect(cards[0]?.indicator).toBe('warning'); // action-recommended
+    expect(suggestedCodes(cards[0])).toEqual(['rxnorm:617311']);
+    expect(cards[0]?.detail).toContain(
+      '**LDL-C:** 169 mg/dL, calculated by Augur (Sampson/NIH) from total cholesterol 240 mg/dL (2026-09-01), HDL-C 38 mg/dL (2026-09-01), triglycerides 180 mg/dL (2026-09-01).',
+    );
+    const payload = await storedResult(t, cards[0]);
+    const ldl = (payload.findings as { supportingInputs: Record<string, { flags: string[]; value: number }> })
+      .supportingInputs['ldl_cholesterol_mg_dl'];
+    expect(ldl?.flags).toContain('derived');
+    expect(ldl?.value).toBeCloseTo(168.58, 2);
+    // The stored result (side app, trace) keeps each source result's resource id.
+    expect((ldl as { note?: string } | undefined)?.note).toContain(
+      'triglycerides 180 mg/dL (Observation/calc-ldl-obs-',
+    );
+  });
+
+  it('the lab’s calculated LDL-C wins over Augur’s (TG on file too)', async () => {
+    const cards = await cardsFor({ id: 'lab-ldl', ...ISSUE, ldl: 120, tg: 180 });
+    expect(cards[0]?.detail).toContain('**LDL-C:** 120 mg/dL (2026-09-01)');
+    expect(cards[0]?.detail).not.toContain('calculated by Augur');
+  });
+
+  it('no TG: one info card (cannot-estimate) with the lipid-panel order, not two', async () => {
+    const cards = await cardsFor({ id: 'issue-no-tg', ...ISSUE });
+    expect(summaries(cards)).toEqual([
+      '10-yr ASCVD risk 54.8 % — high (PCE); LDL-C needed for the statin decision — order a lipid panel',
+    ]);
+    expect(cards[0]?.indicator).toBe('info');
+    expect(suggestedCodes(cards[0])).toEqual(['loinc:57698-3']);
+  });
+
+  it('TG above 800 mg/dL: not calculated, the card says why', async () => {
+    const cards = await cardsFor({ id: 'tg-950', ...ISSUE, tg: 950 });
+    expect(cards).toHaveLength(1);
+    expect(cards[0]?.detail).toContain(
+      '**LDL-C:** No LDL-C reported, and triglycerides 950 mg/dL are above 800 mg/dL, the limit the Sampson/NIH equation was validated for, so LDL-C is not calculated (a direct LDL-C is needed). The statin rules need LDL-C: order a lipid panel with direct LDL-C.',
+    );
   });
 });
 

@@ -86,7 +86,7 @@ describe('prefetch absent → fetched from the FHIR server: the same cards', () 
     const urls = fhir.requests.map((r) => decodeURIComponent(r.url));
     expect(urls).toContain('/fhir/Patient/f-high');
     expect(urls).toContain(
-      '/fhir/Observation?patient=f-high&code=http://loinc.org|2093-3,http://loinc.org|14647-2,http://loinc.org|2085-9,http://loinc.org|14646-4,http://loinc.org|18262-6,http://loinc.org|69419-0,http://loinc.org|2089-1,http://loinc.org|22748-8,http://loinc.org|13457-7,http://loinc.org|39469-2&_sort=-date&_count=30',
+      '/fhir/Observation?patient=f-high&code=http://loinc.org|2093-3,http://loinc.org|14647-2,http://loinc.org|2085-9,http://loinc.org|14646-4,http://loinc.org|18262-6,http://loinc.org|69419-0,http://loinc.org|2089-1,http://loinc.org|22748-8,http://loinc.org|13457-7,http://loinc.org|39469-2,http://loinc.org|2571-8,http://loinc.org|3043-7,http://loinc.org|14927-8&_sort=-date&_count=40',
     );
     expect(urls).toContain('/fhir/Condition?patient=f-high');
     expect(urls).toContain('/fhir/MedicationRequest?patient=f-high&status=active');

@@ -96,7 +96,7 @@ export interface Workup {
   dbp?: number;
   bpDaysAgo?: number;
   smoking?: Smoking;
-  lipids?: { tc: number; hdl: number; ldl?: number; daysAgo?: number };
+  lipids?: { tc: number; hdl: number; ldl?: number; tg?: number; daysAgo?: number };
   heightCm?: number;
   weightKg?: number;
   /** Serum creatinine, mg/dL (eGFR is derived by Augur, or reported with `egfr`). */

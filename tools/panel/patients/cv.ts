@@ -211,6 +211,76 @@ export const CV: PatientSpec[] = [
     },
   },
   {
+    patient: {
+      id: 'augur-cv-calculated-ldl',
+      name: ['Calvin', 'Sampson'],
+      gender: 'male',
+      age: 63,
+      ...white,
+    },
+    title:
+      '63-year-old treated smoker with diabetes, SBP 158, TC 240, HDL 38, TG 180, no LDL-C reported: PCE 54.8 % (high)',
+    covers: [
+      'LDL-C calculated by Augur (Sampson/NIH: 169 mg/dL) when the lab reported none; the statin rules apply to it',
+      'statin rule diabetes-high-risk: high-intensity atorvastatin 40 mg draft',
+    ],
+    chart: (c) => {
+      workup(c, {
+        sbp: 158,
+        dbp: 88,
+        smoking: 'current',
+        lipids: { tc: 240, hdl: 38, tg: 180 },
+        heightCm: 178,
+        weightKg: 95,
+        creatinine: 1.0,
+        hba1c: 7.8,
+      });
+      problem(c, 'diabetes2', 2000);
+      takes(c, 'lisinopril20');
+      takes(c, 'metformin500', 1900, '1 tablet by mouth twice daily');
+    },
+    expect: {
+      'augur-cardiovascular-risk': cards(
+        'TC, HDL and TG from last month, no LDL-C reported: Augur calculates LDL-C 169 (Sampson/NIH); diabetes with PCE ≥ 20 %: high-intensity statin (IIa on intensity, Class I statin)',
+        card({
+          card: 'cv-statin-suggestion',
+          indicator: 'warning',
+          band: 'high',
+          suggestions: [STATIN.high],
+        }),
+      ),
+    },
+  },
+  {
+    patient: { id: 'augur-cv-no-tg', name: ['Norman', 'Tiggs'], gender: 'male', age: 63, ...white },
+    title:
+      '63-year-old treated smoker with diabetes, SBP 158, TC 240 and HDL 38 last month but no LDL-C and no triglycerides: PCE 54.8 % (high)',
+    covers: [
+      'LDL-C neither reported nor calculable (no triglycerides): ONE card that says what is missing and orders the lipid panel, not a risk card plus a contradicting lipid card',
+    ],
+    chart: (c) => {
+      workup(c, {
+        sbp: 158,
+        dbp: 88,
+        smoking: 'current',
+        lipids: { tc: 240, hdl: 38 },
+        heightCm: 178,
+        weightKg: 95,
+        creatinine: 1.0,
+        hba1c: 7.8,
+      });
+      problem(c, 'diabetes2', 2000);
+      takes(c, 'lisinopril20');
+      takes(c, 'metformin500', 1900, '1 tablet by mouth twice daily');
+    },
+    expect: {
+      'augur-cardiovascular-risk': cards(
+        'the risk was estimated from TC and HDL, but the statin rules need LDL-C, which cannot be calculated without triglycerides: one info card (cannot-estimate) carrying the lipid-panel order',
+        card({ card: 'cv-risk', indicator: 'info', band: 'high', suggestions: [LIPID_PANEL] }),
+      ),
+    },
+  },
+  {
     patient: { id: 'augur-cv-lipids-stale', name: ['Stella', 'Oldfield'], gender: 'male', age: 60, ...white },
     title: '60-year-old man (as cv-intermediate) whose lipids are 500 days old',
     covers: ['stale lipids (> 1 year): risk card without the draft + lipid-panel card'],

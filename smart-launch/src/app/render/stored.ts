@@ -7,6 +7,7 @@ import { h } from '../dom.js';
 import { dateText, dateTimeText, valueText } from '../format.js';
 import { humanText, labelOf } from '../labels.js';
 import type { ModelCard, ModelRun } from '../types.js';
+import { calculatedInputs, indicatorBadge } from './card-indicator.js';
 import { noEstimateText, summaryText } from './headline.js';
 
 function runText(model: ModelCard, run: ModelRun): string {
@@ -82,7 +83,9 @@ export function storedComparison(
     'section',
     { class: 'stored', id: 'from-card', 'aria-labelledby': 'stored-h' },
     h('h2', { id: 'stored-h' }, `From the card you opened (computed at ${computed})`),
+    stored.card === undefined ? '' : indicatorBadge(stored.card.indicator),
     stored.card === undefined ? '' : h('p', { class: 'card-summary' }, stored.card.summary),
+    calculatedInputs(stored.findings),
     rows.length === 0 ? '' : h('ul', { class: 'stored-runs' }, rows),
   );
 }
