@@ -52,7 +52,7 @@ function startWorker(prefix: string): WorkerProc {
   const w: WorkerProc = { child, batches: 0, ready: Promise.resolve() };
   w.ready = new Promise((resolve, reject) => {
     let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes('score-worker ready')) resolve();
       w.batches = (out.match(/^batch /gm) ?? []).length;
@@ -94,7 +94,7 @@ describe('augur score-worker × 3 on BullMQ', () => {
   });
 
   async function* patients(): AsyncGenerator<(typeof POPULATION)[number]> {
-    for (const g of POPULATION) yield g;
+    for (const g of POPULATION) yield await Promise.resolve(g);
   }
 
   it('scores the population exactly once and gathers what one machine computes, though a worker is killed mid-run', async () => {
