@@ -11,6 +11,8 @@
  *   when every patient was scored exactly once.
  */
 import type { ConnectionOptions } from 'bullmq';
+import { patientIdOf } from '../cds/prefetch/patient-binding.js';
+import type { FhirResource } from '../features/types.js';
 
 export const QUEUE_NAME = 'population-score';
 export const DEFAULT_PREFIX = 'augur';
@@ -50,3 +52,8 @@ export function connectionOf(url: string): ConnectionOptions {
 
 export const resultsKey = (prefix: string, run: string): string => `${prefix}:population:${run}:results`;
 export const writesKey = (prefix: string, run: string): string => `${prefix}:population:${run}:writes`;
+
+/** The key a patient's result is stored under: the id of the Patient its resources name. */
+export function patientKey(resources: readonly FhirResource[]): string | undefined {
+  return resources.map(patientIdOf).find((s) => s !== undefined);
+}

@@ -3,15 +3,15 @@
  * (src/population: the services' own code path) and stores each patient's result once (HSETNX).
  * Start as many as wanted, anywhere that reaches Redis; each loads the models once.
  */
-import type { FhirResource } from 'fhir/r4.js';
+import type { FhirResource } from '../features/types.js';
 import { Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import { patientIdOf } from '../cds/prefetch/patient-binding.js';
 import { scorePatient } from '../population/score-patient.js';
 import { openScorer, type ScorerOptions } from '../population/scorer.js';
 import {
   connectionOf,
   DEFAULT_PREFIX,
+  patientKey,
   QUEUE_NAME,
   resultsKey,
   writesKey,
@@ -55,7 +55,7 @@ export async function startScoreWorker(o: ScoreWorkerOptions): Promise<ScoreWork
     let skipped = 0;
     for (const raw of patients) {
       const resources = raw as FhirResource[];
-      const id = resources.map(patientIdOf).find((s) => s !== undefined);
+      const id = patientKey(resources);
       // Scored before this batch was interrupted (the worker holding it died): not scored again.
       if (id !== undefined && (await redis.hexists(results, id)) === 1) {
         skipped += 1;

@@ -30,7 +30,7 @@ import {
   partition,
   type PartitionStats,
 } from './partition.js';
-import { openPool } from './pool.js';
+import { openPool, type ScorePool } from './pool.js';
 import { renderReport } from './report.js';
 import type { ScorerOptions } from './scorer.js';
 import { SummaryBuilder, type Summary } from './summary.js';
@@ -73,6 +73,8 @@ export interface RunOptions {
   now?: Date;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
+  /** Where batches are scored instead of local threads (src/population-queue: BullMQ workers). */
+  pool?: () => Promise<ScorePool>;
 }
 
 export type RunResult =
@@ -167,7 +169,7 @@ export async function runPopulation(o: RunOptions): Promise<RunResult> {
   }
   const now = new Date(state.now);
   const total = state.partition.patients;
-  const pool = await openPool(o.workers, o.scorer ?? {});
+  const pool = await (o.pool?.() ?? openPool(o.workers, o.scorer ?? {}));
   let scoredThisRun = 0;
   let done = 0;
   let peak = 0;

@@ -2,20 +2,22 @@
  * Population scoring on BullMQ with three real worker processes (`augur score-worker`, from sources) over
  * the real Redis (DB 12, a key prefix per test): the population is scored exactly once (count and
  * checksum), a worker killed with SIGKILL mid-run loses no patient and stores none twice (BullMQ's
- * stalled-job recovery, short lock for the test), and the gathered results equal a one-machine run's.
+ * stalled-job recovery, short lock for the test), and the output files equal a one-machine run's
+ * (line for line once sorted: batches finish in any order; summary.json equal but for its `run` timing
+ * and the order of keys in its count maps).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scoreOnQueue } from '../../src/population-queue/distribute.js';
-import { connectionOf, QUEUE_NAME } from '../../src/population-queue/queue.js';
-import { scorePatient } from '../../src/population/score-patient.js';
-import { openScorer } from '../../src/population/scorer.js';
-import type { PatientScore } from '../../src/population/types.js';
-import { PANEL_NOW, population } from '../support/panel-population.js';
+import { openQueuePool } from '../../src/population-queue/pool.js';
+import { connectionOf, QUEUE_NAME, resultsKey, writesKey } from '../../src/population-queue/queue.js';
+import { OUTPUT_FILES, runPopulation } from '../../src/population/run.js';
+import { PANEL_NOW, population, writeNdjsonFolder } from '../support/panel-population.js';
 
 const REDIS = `${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}/12`;
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -64,20 +66,53 @@ function startWorker(prefix: string): WorkerProc {
   return w;
 }
 
-const lines = (scores: PatientScore[]): string[] => scores.map((s) => JSON.stringify(s));
-const checksum = (l: string[]): string => createHash('sha256').update(l.join('\n')).digest('hex');
+/** Every output file's lines, sorted (the canonical order), and summary.json without its run timings. */
+function outputs(dir: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const name of [OUTPUT_FILES.riskAssessments, OUTPUT_FILES.worklistCsv, OUTPUT_FILES.worklistNdjson])
+    out[name] = readFileSync(join(dir, name), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .sort();
+  const summary = JSON.parse(readFileSync(join(dir, OUTPUT_FILES.summary), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  delete summary['run'];
+  out[OUTPUT_FILES.summary] = [canonical(summary)];
+  return out;
+}
 
-let oneMachine: string[];
+/** JSON with object keys sorted: the summary's count maps fill in the order patients finish. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+const checksum = (o: Record<string, string[]>): string =>
+  createHash('sha256').update(JSON.stringify(o)).digest('hex');
+
+const tmp: string[] = [];
+const dir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'augur-queue-'));
+  tmp.push(d);
+  return d;
+};
+let input: string;
+let oneMachine: Record<string, string[]>;
 
 beforeAll(async () => {
-  // The one-machine run: the same scorer, patient by patient, in the canonical order (patient id).
-  const scorer = await openScorer({});
-  const scores: PatientScore[] = [];
-  for (const group of POPULATION) scores.push(await scorePatient(scorer.deps, group, PANEL_NOW));
-  await scorer.close();
-  scores.sort((a, b) => (a.patientId < b.patientId ? -1 : a.patientId > b.patientId ? 1 : 0));
-  oneMachine = lines(scores);
-}, 120_000);
+  input = dir();
+  writeNdjsonFolder(input, POPULATION);
+  const out = dir();
+  const r = await runPopulation({ input, out, workers: 0, now: PANEL_NOW });
+  expect(r.status).toBe('complete');
+  oneMachine = outputs(out);
+}, 180_000);
 
 describe('augur score-worker × 3 on BullMQ', () => {
   const workers: WorkerProc[] = [];
@@ -91,13 +126,10 @@ describe('augur score-worker × 3 on BullMQ', () => {
       if (keys.length > 0) await redis.del(...keys);
     }
     redis.disconnect();
+    for (const d of tmp) rmSync(d, { recursive: true, force: true });
   });
 
-  async function* patients(): AsyncGenerator<(typeof POPULATION)[number]> {
-    for (const g of POPULATION) yield await Promise.resolve(g);
-  }
-
-  it('scores the population exactly once and gathers what one machine computes, though a worker is killed mid-run', async () => {
+  it('scores the population exactly once and writes what one machine writes, though a worker is killed mid-run', async () => {
     const prefix = `augur-test-${randomUUID().slice(0, 8)}`;
     prefixes.push(prefix);
     for (let i = 0; i < 3; i++) workers.push(startWorker(prefix));
@@ -111,16 +143,19 @@ describe('augur score-worker × 3 on BullMQ', () => {
     });
 
     let killed = false;
-    const run = await scoreOnQueue({
-      url: REDIS,
-      prefix,
-      patients: patients(),
-      batchSize: 4,
+    const run = randomUUID();
+    const out = dir();
+    const result = await runPopulation({
+      input,
+      out,
+      workers: 3,
+      batch: 4,
       now: PANEL_NOW,
-      onProgress: (e) => {
-        // A quarter of the way in, the first worker dies holding a batch (it has taken one already).
+      pool: () => openQueuePool({ url: REDIS, prefix }, run),
+      onProgress: (p) => {
+        // A quarter of the way in, the first worker dies holding a batch (it has finished one already).
         const victim = workers[0];
-        if (!killed && victim !== undefined && victim.batches >= 1 && e.scored >= POPULATION.length / 4) {
+        if (!killed && victim !== undefined && victim.batches >= 1 && p.done >= POPULATION.length / 4) {
           killed = true;
           victim.child.kill('SIGKILL');
         }
@@ -128,18 +163,15 @@ describe('augur score-worker × 3 on BullMQ', () => {
     });
     await events.close();
 
+    expect(result.status).toBe('complete');
     expect(killed).toBe(true);
     expect(stalled).toBeGreaterThanOrEqual(1);
-    expect(run.patients).toBe(POPULATION.length);
-    // Every patient stored once: the HSETNX that wrote equal the population.
-    expect(run.writes).toBe(POPULATION.length);
-    const gathered: PatientScore[] = [];
-    for await (const s of run.results()) gathered.push(s);
-    const got = lines(gathered);
-    expect(got).toHaveLength(POPULATION.length);
-    expect(new Set(gathered.map((s) => s.patientId)).size).toBe(POPULATION.length);
+    // Every patient stored once: the HSETNX that wrote equal the population, and so do the results.
+    expect(Number(await redis.get(writesKey(prefix, run)))).toBe(POPULATION.length);
+    expect(await redis.hlen(resultsKey(prefix, run))).toBe(POPULATION.length);
+    const got = outputs(out);
+    expect(got[OUTPUT_FILES.riskAssessments]?.length).toBeGreaterThan(POPULATION.length);
+    for (const name of Object.keys(oneMachine)) expect(got[name], name).toEqual(oneMachine[name]);
     expect(checksum(got)).toBe(checksum(oneMachine));
-    expect(got).toEqual(oneMachine);
-    await run.close();
   }, 240_000);
 });

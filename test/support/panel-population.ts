@@ -3,7 +3,7 @@
  * copied `copies` times under new ids (`<id>-c<k>`, every reference rewritten), one resource group per
  * patient. Scoring "as of" the panel's date (`PANEL_NOW`) gives the panel's documented answers.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bundle, FhirResource } from 'fhir/r4.js';
 import { patientIdOf } from '../../src/cds/prefetch/patient-binding.js';
@@ -37,4 +37,15 @@ export function population(copies: number): FhirResource[][] {
       out.push(JSON.parse(text) as FhirResource[]);
     }
   return out;
+}
+
+/** Writes a population as a Bulk Data export would: one NDJSON file per resource type. */
+export function writeNdjsonFolder(dir: string, groups: readonly FhirResource[][]): void {
+  const byType = new Map<string, string[]>();
+  for (const r of groups.flat()) {
+    const lines = byType.get(r.resourceType) ?? [];
+    lines.push(JSON.stringify(r));
+    byType.set(r.resourceType, lines);
+  }
+  for (const [type, lines] of byType) writeFileSync(join(dir, `${type}.ndjson`), `${lines.join('\n')}\n`);
 }
