@@ -9,10 +9,11 @@ import { register as invoke } from './invoke.js';
 import { register as keys } from './keys.js';
 import { register as patients } from './patients.js';
 import { register as sandbox } from './sandbox.js';
+import { register as score } from './score.js';
 
 type Register = (program: Command) => void;
 
-const COMMANDS: readonly Register[] = [config, history, invoke, keys, patients, sandbox];
+const COMMANDS: readonly Register[] = [config, history, invoke, keys, patients, sandbox, score];
 
 export function registerCommands(program: Command): void {
   for (const register of COMMANDS) register(program);
