@@ -3,7 +3,9 @@
  * calling thread (tests, small runs). Same function either way: worker.ts `scoreBatch`.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { repoRoot } from '../config/paths.js';
 import { Piscina } from 'piscina';
 import type { FhirResource } from '../features/types.js';
 import type { ScorerOptions } from './scorer.js';
@@ -15,11 +17,18 @@ export interface ScorePool {
   close(): Promise<void>;
 }
 
-/** The worker module next to this one: compiled `.js`, or the `.ts` source under tsx (tests, vite-node). */
-function workerModule(): { filename: string; execArgv: string[] } {
-  const js = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return { filename: js.href, execArgv: [] };
-  return { filename: new URL('./worker.ts', import.meta.url).href, execArgv: ['--import', 'tsx'] };
+/**
+ * The compiled worker module: next to this one when running from `dist/`, else (running the sources
+ * under vite-node or vitest) the build's copy — worker threads cannot load TypeScript on Node 20
+ * (a loader hook in a worker does not see the package interop the main thread does). `bin/augur.mjs`
+ * and the bench build first; `npm run build` otherwise.
+ */
+function workerModule(): string {
+  const here = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here.href;
+  const built = join(repoRoot(), 'dist', 'src', 'population', 'worker.js');
+  if (existsSync(built)) return pathToFileURL(built).href;
+  throw new Error('worker threads need the compiled build (npm run build), or use 0 workers');
 }
 
 export async function openPool(workers: number, scorer: ScorerOptions): Promise<ScorePool> {
@@ -36,10 +45,8 @@ export async function openPool(workers: number, scorer: ScorerOptions): Promise<
       close: () => s.close(),
     };
   }
-  const { filename, execArgv } = workerModule();
   const pool = new Piscina<ScoreTask, PatientScore[]>({
-    filename,
-    execArgv,
+    filename: workerModule(),
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 60_000,
