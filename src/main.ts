@@ -17,6 +17,7 @@ import { MemoryReplayCache, RedisReplayCache } from './auth/replay-cache.js';
 import { MemoryRateLimiter, RedisRateLimiter } from './auth/rate-limit.js';
 import { Readiness } from './http/readiness.js';
 import { createApp } from './app.js';
+import { fhirPopulationRunner } from './population-api/runner.js';
 import { modelDirs, startModelRegistry } from './models/startup.js';
 import { modelsRouter } from './models/api.js';
 import { clinicalServices } from './services/index.js';
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
     readiness,
     log,
     ...(config.fhirResults.systemActions ? { systemActions: systemActionsFor(config, models) } : {}),
+    ...(config.populations.enabled ? { populations: fhirPopulationRunner(config) } : {}),
     routers: [
       modelsRouter(models, { limiter, perIpPerMinute: config.limits.evaluatePerIpPerMinute }),
       ...smartRouters({ config, store, limiter, models, log }),

@@ -6,6 +6,7 @@
  * short is dropped and that patient scored again).
  */
 import { availableParallelism } from 'node:os';
+import type { ScorePool } from '../../src/population/pool.js';
 import { runPopulation, OUTPUT_FILES, RunError } from '../../src/population/run.js';
 import type { Summary } from '../../src/population/summary.js';
 import { CliError } from '../errors.js';
@@ -24,6 +25,8 @@ export interface ScoreFolderOptions {
   now?: Date;
   /** Progress as a bar (default: when stderr is a terminal). */
   tty?: boolean;
+  /** Score on BullMQ workers (`--queue`, src/population-queue) instead of local threads. */
+  pool?: () => Promise<ScorePool>;
 }
 
 export async function scoreFolder(o: ScoreFolderOptions): Promise<Summary> {
@@ -51,6 +54,7 @@ export async function scoreFolder(o: ScoreFolderOptions): Promise<Summary> {
       },
       ...(o.bucketMb === undefined ? {} : { bucketBytes: Math.round(o.bucketMb * 1024 * 1024) }),
       ...(o.now === undefined ? {} : { now: o.now }),
+      ...(o.pool === undefined ? {} : { pool: o.pool }),
       signal: stop.signal,
       onProgress: (p) => {
         progress.onProgress(p);

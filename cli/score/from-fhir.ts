@@ -1,0 +1,37 @@
+/**
+ * `augur score --fhir <base> [--group <id>] [--client-id <id> --key <jwk file>]`: the Bulk Data export
+ * (src/bulk-data) into `<out>/bulk-export/`, with a plain progress line per step on stderr; the folder is
+ * then scored like `--input`. Running the same command again resumes the export (same job, completed
+ * files not fetched again).
+ */
+import { join } from 'node:path';
+import { BulkDataError } from '../../src/bulk-data/errors.js';
+import { exportPopulation, type FhirSource } from '../../src/bulk-data/source.js';
+import { CliError } from '../errors.js';
+
+export const EXPORT_DIR = 'bulk-export';
+
+export async function downloadExport(src: FhirSource, out: string): Promise<string> {
+  const dir = join(out, EXPORT_DIR);
+  const say = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  };
+  try {
+    const result = await exportPopulation(src, dir, {
+      onProgress: (e) => {
+        if (e.step === 'kicked-off') say('bulk export started');
+        else if (e.step === 'resumed-job') say('bulk export: polling the job started earlier');
+        else if (e.step === 'waiting')
+          say(`bulk export in progress${e.progress === undefined ? '' : ` (${e.progress})`}`);
+        else if (e.step === 'manifest')
+          say(`bulk export ready: ${String(e.files)} file(s), ${String(e.resources)} resources`);
+        else say(`${e.skipped ? 'already downloaded' : 'downloaded'} ${e.file}`);
+      },
+    });
+    say(`bulk export downloaded to ${dir} (${String(result.files.length)} files)`);
+    return dir;
+  } catch (err) {
+    if (err instanceof BulkDataError) throw new CliError(`bulk export: ${err.message}`);
+    throw err;
+  }
+}
