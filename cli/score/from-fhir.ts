@@ -19,13 +19,24 @@ export async function downloadExport(src: FhirSource, out: string): Promise<stri
   try {
     const result = await exportPopulation(src, dir, {
       onProgress: (e) => {
-        if (e.step === 'kicked-off') say('bulk export started');
-        else if (e.step === 'resumed-job') say('bulk export: polling the job started earlier');
-        else if (e.step === 'waiting')
-          say(`bulk export in progress${e.progress === undefined ? '' : ` (${e.progress})`}`);
-        else if (e.step === 'manifest')
-          say(`bulk export ready: ${String(e.files)} file(s), ${String(e.resources)} resources`);
-        else say(`${e.skipped ? 'already downloaded' : 'downloaded'} ${e.file}`);
+        switch (e.step) {
+          case 'kicked-off':
+          case 'resumed-job':
+            say(
+              e.step === 'kicked-off'
+                ? 'bulk export started'
+                : 'bulk export: polling the job started earlier',
+            );
+            break;
+          case 'waiting':
+            say(`bulk export in progress${e.progress === undefined ? '' : ` (${e.progress})`}`);
+            break;
+          case 'manifest':
+            say(`bulk export ready: ${String(e.files)} file(s), ${String(e.resources)} resources`);
+            break;
+          case 'file':
+            say(`${e.skipped ? 'already downloaded' : 'downloaded'} ${e.file}`);
+        }
       },
     });
     say(`bulk export downloaded to ${dir} (${String(result.files.length)} files)`);

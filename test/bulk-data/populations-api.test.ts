@@ -113,7 +113,9 @@ describe('POST /api/populations/score', () => {
         res.on('data', (c: Buffer) => {
           text += c.toString();
         });
-        res.on('end', () => cb(null, text));
+        res.on('end', () => {
+          cb(null, text);
+        });
       });
     expect(file.status).toBe(200);
     expect(file.headers['content-type']).toMatch(/application\/fhir\+ndjson/);
