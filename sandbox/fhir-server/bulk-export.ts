@@ -20,18 +20,26 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Resource } from 'fhir/r4.js';
 import type { HandlerContext } from './handler.js';
 
-/** The types exported when `_type` is absent: everything a risk model reads, plus Group-less basics. */
+/** The types exported when `_type` is absent (and the only ones `_type` may name): the clinical record's. */
 export const DEFAULT_EXPORT_TYPES = [
   'Patient',
   'Observation',
   'Condition',
   'MedicationRequest',
   'MedicationStatement',
+  'ServiceRequest',
   'AllergyIntolerance',
   'Procedure',
   'Encounter',
   'DiagnosticReport',
   'Immunization',
+  'FamilyMemberHistory',
+  'CarePlan',
+  'Goal',
+  'DocumentReference',
+  'Device',
+  'Specimen',
+  'Coverage',
 ] as const;
 
 export interface BulkExportOptions {
@@ -226,7 +234,7 @@ export function createBulkExport(ctx: HandlerContext, opts: BulkExportOptions = 
     const done = job.files !== undefined && job.polls > (opts.pollsBeforeDone ?? 1);
     if (!done) {
       res.writeHead(202, {
-        'X-Progress': `in progress (poll ${String(job.polls)})`,
+        'X-Progress': `exporting (status request ${String(job.polls)})`,
         'Retry-After': String(opts.retryAfterSeconds ?? 1),
       });
       res.end();

@@ -5,7 +5,7 @@
  * Observation file would read as "no data" for everyone): the error names each file, and running again
  * with the same folder resumes.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { JWK } from 'jose';
 import { backendTokenSource, type TokenSource } from './backend-auth.js';
 import { BulkDataError } from './errors.js';
@@ -23,8 +23,22 @@ export interface FhirSource {
   since?: string;
 }
 
-/** Reads a private JWK, or the first private key of a JWK Set, from a file. */
+/**
+ * Reads a private JWK from a file: a bare JWK, a JWK Set (its first private key), or the key file
+ * `augur keys` writes (`{iss, privateJwk}`). A file readable by group or others is refused, as ssh does.
+ */
 export function readPrivateJwk(file: string): JWK {
+  let mode = 0;
+  try {
+    mode = statSync(file).mode & 0o777;
+  } catch {
+    throw new BulkDataError('token', `key file ${file} not found`);
+  }
+  if ((mode & 0o077) !== 0)
+    throw new BulkDataError(
+      'token',
+      `key file ${file} is readable by others (mode ${mode.toString(8)}): chmod 600 it`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -34,7 +48,8 @@ export function readPrivateJwk(file: string): JWK {
       `key file ${file}: ${err instanceof Error ? err.message : 'unreadable'}`,
     );
   }
-  const keys = (parsed as { keys?: JWK[] }).keys ?? [parsed as JWK];
+  const p = parsed as { keys?: JWK[]; privateJwk?: JWK };
+  const keys = p.keys ?? (p.privateJwk === undefined ? [parsed as JWK] : [p.privateJwk]);
   const key = keys.find((k) => typeof k === 'object' && typeof k.d === 'string');
   if (key === undefined) throw new BulkDataError('token', `key file ${file} holds no private JWK`);
   return key;

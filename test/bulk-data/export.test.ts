@@ -241,7 +241,7 @@ describe('errors', () => {
     const status = kick.headers.get('content-location') ?? '';
     const first = await fetch(status, { headers: auth });
     expect(first.status).toBe(202);
-    expect(first.headers.get('x-progress')).toMatch(/in progress/);
+    expect(first.headers.get('x-progress')).toMatch(/exporting/);
     expect(first.headers.get('retry-after')).toBe('1');
     expect((await fetch(status, { method: 'DELETE', headers: auth })).status).toBe(202);
     expect((await fetch(status, { headers: auth })).status).toBe(404);
