@@ -71,7 +71,10 @@ const panel = readPanel(PANEL).files.map((f) => f.patientId);
 const prefetch = new Map<string, Record<string, unknown>>();
 for (const p of panel)
   for (const s of services)
-    prefetch.set(`${s.id}|${p}`, await fillPrefetch(s.prefetch ?? {}, { fhirBase: fhir.baseUrl, patientId: p }));
+    prefetch.set(
+      `${s.id}|${p}`,
+      await fillPrefetch(s.prefetch ?? {}, { fhirBase: fhir.baseUrl, patientId: p }),
+    );
 
 const started = performance.now();
 let calls = 0;
@@ -102,8 +105,18 @@ await fhir.stop();
 rmSync(work, { recursive: true, force: true });
 
 const rows = [
-  ['(a) augur score (bulk)', `${String(PATIENTS)} patients`, summary.run.patientsPerSecond.toFixed(1), `${String(summary.run.maxRssMB)} MB`],
-  ['(b) HTTP patient-view', `${String(HTTP_PATIENTS)} patients, ${String(calls)} calls`, httpRate.toFixed(1), `${String(httpRss)} MB (bench process, FHIR server included)`],
+  [
+    '(a) augur score (bulk)',
+    `${String(PATIENTS)} patients`,
+    summary.run.patientsPerSecond.toFixed(1),
+    `${String(summary.run.maxRssMB)} MB`,
+  ],
+  [
+    '(b) HTTP patient-view',
+    `${String(HTTP_PATIENTS)} patients, ${String(calls)} calls`,
+    httpRate.toFixed(1),
+    `${String(httpRss)} MB (bench process, FHIR server included)`,
+  ],
 ];
 process.stdout.write(
   `\n${rows.map((r) => r.join(' | ')).join('\n')}\n` +

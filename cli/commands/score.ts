@@ -18,7 +18,8 @@ interface ScoreCliOptions {
 
 function positive(name: string, value: string, min: number): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min) throw new CliError(`${name}: "${value}" is not a number ≥ ${String(min)}`, 2);
+  if (!Number.isFinite(n) || n < min)
+    throw new CliError(`${name}: "${value}" is not a number ≥ ${String(min)}`, 2);
   return n;
 }
 
@@ -29,7 +30,10 @@ export function register(program: Command): void {
       'Score a population from FHIR Bulk Data NDJSON files: RiskAssessments, a care-gap worklist, a summary and a report',
     )
     .option('--input <folder>', 'folder of Bulk Data NDJSON files (Patient.ndjson, Observation.ndjson, …)')
-    .requiredOption('--out <folder>', 'where risk-assessments.ndjson, worklist.csv/.ndjson, summary.json, report.html go')
+    .requiredOption(
+      '--out <folder>',
+      'where risk-assessments.ndjson, worklist.csv/.ndjson, summary.json, report.html go',
+    )
     .option('--resume', 'continue an interrupted run in --out (nobody is scored twice)')
     .option('--workers <n>', 'worker threads (default: one per core; 0 scores in the main thread)')
     .option('--config <file>', 'the site configuration file (default: AUGUR_CONFIG)')
@@ -40,7 +44,8 @@ export function register(program: Command): void {
       let now: Date | undefined;
       if (o.asOf !== undefined) {
         now = /^\d{4}-\d{2}-\d{2}$/.test(o.asOf) ? new Date(`${o.asOf}T12:00:00Z`) : new Date(NaN);
-        if (Number.isNaN(now.getTime())) throw new CliError(`--as-of: "${o.asOf}" is not a date (YYYY-MM-DD)`, 2);
+        if (Number.isNaN(now.getTime()))
+          throw new CliError(`--as-of: "${o.asOf}" is not a date (YYYY-MM-DD)`, 2);
       }
       await scoreFolder({
         input: o.input,

@@ -16,7 +16,10 @@ import { writePopulation } from '../../tools/population/generate.js';
 
 const BIN = join(repoRoot(), 'bin', 'augur.mjs');
 
-function augur(args: string[], onStart?: (kill: () => void, out: () => string) => void): Promise<{ code: number | null; out: string }> {
+function augur(
+  args: string[],
+  onStart?: (kill: () => void, out: () => string) => void,
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -39,7 +42,14 @@ function recorded(out: string): number {
   if (!existsSync(parts)) return 0;
   return readdirSync(parts)
     .filter((f) => f.endsWith('.ndjson'))
-    .reduce((n, f) => n + readFileSync(join(parts, f), 'utf8').split('\n').filter((l) => l !== '').length, 0);
+    .reduce(
+      (n, f) =>
+        n +
+        readFileSync(join(parts, f), 'utf8')
+          .split('\n')
+          .filter((l) => l !== '').length,
+      0,
+    );
 }
 
 describe('augur score (compiled CLI, worker threads)', () => {
@@ -47,7 +57,19 @@ describe('augur score (compiled CLI, worker threads)', () => {
     const input = mkdtempSync(join(tmpdir(), 'augur-score-cli-in-'));
     const out = mkdtempSync(join(tmpdir(), 'augur-score-cli-out-'));
     await writePopulation({ count: 150, out: input, filesPerType: 2 });
-    const args = ['score', '--input', input, '--out', out, '--workers', '2', '--as-of', '2026-01-15', '--bucket-mb', '0.2'];
+    const args = [
+      'score',
+      '--input',
+      input,
+      '--out',
+      out,
+      '--workers',
+      '2',
+      '--as-of',
+      '2026-01-15',
+      '--bucket-mb',
+      '0.2',
+    ];
     const first = await augur(args, (kill) => {
       const poll = setInterval(() => {
         if (recorded(out) >= 10) {
@@ -83,10 +105,10 @@ describe('augur score (compiled CLI, worker threads)', () => {
   it('answers usage errors with exit code 2', async () => {
     const err: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((s: string) => {
-      err.push(String(s));
+    process.stderr.write = (s: string) => {
+      err.push(s);
       return true;
-    }) as typeof process.stderr.write;
+    };
     try {
       expect(await run(['score', '--out', tmpdir()])).toBe(2);
       expect(await run(['score', '--input', tmpdir(), '--out', tmpdir(), '--workers', 'many'])).toBe(2);

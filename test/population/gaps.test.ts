@@ -27,7 +27,9 @@ function gapOf(card: Expected): string | undefined {
       return 'pgx-interacting-drug';
     case 'kfre-risk':
       // A referral draft is offered only when no referral is open: that is the gap.
-      return card.suggestions?.some((s) => s.startsWith('create ServiceRequest')) === true ? 'ckd-no-referral' : undefined;
+      return card.suggestions?.some((s) => s.startsWith('create ServiceRequest')) === true
+        ? 'ckd-no-referral'
+        : undefined;
     default:
       return undefined; // cv-risk, af-bleeding-risk: a card, not a care gap
   }
@@ -44,7 +46,8 @@ const scores = new Map<string, PatientScore>();
 
 beforeAll(async () => {
   scorer = await openScorer();
-  for (const p of readIndex().patients) scores.set(p.id, await scorePatient(scorer.deps, panelResources(p.id), AS_OF));
+  for (const p of readIndex().patients)
+    scores.set(p.id, await scorePatient(scorer.deps, panelResources(p.id), AS_OF));
 }, 120_000);
 afterAll(async () => {
   await scorer.close();
@@ -77,10 +80,19 @@ describe('care gaps of the panel patients', () => {
     if (s?.status !== 'scored') throw new Error('not scored');
     const byGap = new Map(s.gaps.map((g) => [g.gap, g]));
     const cv = byGap.get('cv-no-statin');
-    expect(cv).toMatchObject({ band: 'high', model: 'ascvd-pce-10y@1.0.0', measure: 'risk_10y', card: 'cv-statin-suggestion' });
+    expect(cv).toMatchObject({
+      band: 'high',
+      model: 'ascvd-pce-10y@1.0.0',
+      measure: 'risk_10y',
+      card: 'cv-statin-suggestion',
+    });
     expect(cv?.value).toBeCloseTo(0.3606, 3);
     expect(cv?.drivers[0]).toMatch(/^age_years \+\d/);
-    expect(byGap.get('af-no-anticoagulant')).toMatchObject({ band: 'recommended', value: 3, measure: 'score' });
+    expect(byGap.get('af-no-anticoagulant')).toMatchObject({
+      band: 'recommended',
+      value: 3,
+      measure: 'score',
+    });
     const ckd = byGap.get('ckd-no-referral');
     expect(ckd).toMatchObject({ band: 'referral', measure: 'risk_5y' });
     expect(ckd?.value).toBeCloseTo(0.0537, 3);
@@ -104,7 +116,9 @@ describe('care gaps of the panel patients', () => {
     expect(pce).toMatchObject({ status: 'not-applicable' });
     expect(pce?.reason).toMatch(/age/);
     expect(s.riskAssessments.some((r) => r.method?.coding?.[0]?.code === 'ascvd-pce-10y')).toBe(false);
-    expect(s.noCard.find((n) => n.serviceId === 'augur-cardiovascular-risk')?.reasons.join(' ')).toMatch(/population/);
+    expect(s.noCard.find((n) => n.serviceId === 'augur-cardiovascular-risk')?.reasons.join(' ')).toMatch(
+      /population/,
+    );
   });
 
   it('is plain JSON (worker threads and BullMQ send it as is)', () => {

@@ -16,7 +16,10 @@ import { populationId, writePopulation } from '../../tools/population/generate.j
 import { AS_OF, panelResources } from './support.js';
 
 const temp = (name: string): string => mkdtempSync(join(tmpdir(), `augur-pop-${name}-`));
-const lines = (file: string): string[] => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+const lines = (file: string): string[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 const ndjson = (rows: readonly unknown[]): string => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
 
 describe('bad input', () => {
@@ -33,18 +36,34 @@ describe('bad input', () => {
         '{"resourceType": "Observation", "id": "broken"\n' + // line 3: malformed
         ndjson([{ resourceType: 'Observation', id: 'no-subject', status: 'final', code: { text: 'x' } }]) + // line 4
         ndjson([{ id: 'no-type' }]) + // line 5
-        ndjson([{ resourceType: 'Observation', id: 'ghost-obs', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/ghost' } }]) + // line 6
+        ndjson([
+          {
+            resourceType: 'Observation',
+            id: 'ghost-obs',
+            status: 'final',
+            code: { text: 'x' },
+            subject: { reference: 'Patient/ghost' },
+          },
+        ]) + // line 6
         ndjson(observations.slice(2)),
     );
     writeFileSync(join(input, 'Condition.ndjson'), ndjson(res.filter((r) => r.resourceType === 'Condition')));
-    writeFileSync(join(input, 'Encounter.ndjson'), ndjson([{ resourceType: 'Encounter', id: 'e1', status: 'finished' }]));
+    writeFileSync(
+      join(input, 'Encounter.ndjson'),
+      ndjson([{ resourceType: 'Encounter', id: 'e1', status: 'finished' }]),
+    );
     writeFileSync(join(input, 'Flag.ndjson'), '\n   \n'); // blank lines are not problems
 
     const r = await runPopulation({ input, out, workers: 0, now: AS_OF });
     expect(r.status).toBe('complete');
     if (r.status !== 'complete') return;
     const s = r.summary;
-    expect(s.inputProblems.counts).toEqual({ 'malformed-json': 1, 'no-subject': 1, 'not-a-resource': 1, 'unread-type': 1 });
+    expect(s.inputProblems.counts).toEqual({
+      'malformed-json': 1,
+      'no-subject': 1,
+      'not-a-resource': 1,
+      'unread-type': 1,
+    });
     const where = s.inputProblems.examples.map((p) => `${p.kind} ${p.file}:${String(p.line)}`);
     expect(where).toEqual(
       expect.arrayContaining([
@@ -58,7 +77,8 @@ describe('bad input', () => {
     expect(s.notScored).toEqual([
       {
         patientId: 'ghost',
-        reason: 'no Patient resource in the input (1 resource(s) refer to it, first: Observation.ndjson line 6)',
+        reason:
+          'no Patient resource in the input (1 resource(s) refer to it, first: Observation.ndjson line 6)',
       },
     ]);
     const summary = JSON.parse(readFileSync(join(out, OUTPUT_FILES.summary), 'utf8')) as Summary;
@@ -67,9 +87,9 @@ describe('bad input', () => {
   });
 
   it('refuses a missing input folder with a clear error', async () => {
-    await expect(runPopulation({ input: join(tmpdir(), 'augur-no-such-folder'), out: temp('x'), workers: 0 })).rejects.toThrow(
-      /input folder .* not found/,
-    );
+    await expect(
+      runPopulation({ input: join(tmpdir(), 'augur-no-such-folder'), out: temp('x'), workers: 0 }),
+    ).rejects.toThrow(/input folder .* not found/);
   });
 });
 
@@ -122,7 +142,9 @@ describe('stop and resume', () => {
     expect(existsSync(join(out, WORK_DIR))).toBe(false);
 
     // Every patient exactly once: RiskAssessment ids are deterministic per patient and model.
-    const ras = lines(join(out, OUTPUT_FILES.riskAssessments)).map((l) => JSON.parse(l) as { id: string; subject: { reference: string } });
+    const ras = lines(join(out, OUTPUT_FILES.riskAssessments)).map(
+      (l) => JSON.parse(l) as { id: string; subject: { reference: string } },
+    );
     expect(new Set(ras.map((r) => r.id)).size).toBe(ras.length);
     const rows = lines(join(out, OUTPUT_FILES.worklistNdjson)).map((l) => JSON.parse(l) as CareGap);
     const keys = rows.map((g) => `${g.patientId}|${g.gap}`);
@@ -132,8 +154,12 @@ describe('stop and resume', () => {
     const once = await runPopulation({ input, out: whole, workers: 0, now: AS_OF, bucketBytes: 60_000 });
     if (once.status !== 'complete') throw new Error('interrupted');
     const sorted = (f: string): string[] => lines(f).sort();
-    expect(sorted(join(out, OUTPUT_FILES.worklistNdjson))).toEqual(sorted(join(whole, OUTPUT_FILES.worklistNdjson)));
-    expect(sorted(join(out, OUTPUT_FILES.riskAssessments))).toEqual(sorted(join(whole, OUTPUT_FILES.riskAssessments)));
+    expect(sorted(join(out, OUTPUT_FILES.worklistNdjson))).toEqual(
+      sorted(join(whole, OUTPUT_FILES.worklistNdjson)),
+    );
+    expect(sorted(join(out, OUTPUT_FILES.riskAssessments))).toEqual(
+      sorted(join(whole, OUTPUT_FILES.riskAssessments)),
+    );
   });
 
   it('refuses to resume over changed input', async () => {
@@ -145,7 +171,9 @@ describe('stop and resume', () => {
     const r = await runPopulation({ input, out, workers: 0, now: AS_OF, signal: stop.signal });
     expect(r.status).toBe('interrupted');
     writeFileSync(join(input, 'Patient.ndjson'), ndjson(panelResources('augur-cv-low').slice(0, 1)));
-    await expect(runPopulation({ input, out, workers: 0, resume: true })).rejects.toThrow(/input files changed/);
+    await expect(runPopulation({ input, out, workers: 0, resume: true })).rejects.toThrow(
+      /input files changed/,
+    );
   });
 });
 
@@ -160,7 +188,9 @@ describe('outputs', () => {
     });
     const r = await runPopulation({ input, out, workers: 0, now: AS_OF });
     if (r.status !== 'complete') throw new Error('interrupted');
-    const ras = lines(join(out, OUTPUT_FILES.riskAssessments)).map((l) => JSON.parse(l) as { resourceType: string; subject: { reference: string } });
+    const ras = lines(join(out, OUTPUT_FILES.riskAssessments)).map(
+      (l) => JSON.parse(l) as { resourceType: string; subject: { reference: string } },
+    );
     expect(ras.every((x) => x.resourceType === 'RiskAssessment')).toBe(true);
     expect(ras.some((x) => x.subject.reference === `Patient/${populationId('augur-example', 0)}`)).toBe(true);
 
@@ -169,14 +199,23 @@ describe('outputs', () => {
     const rows = lines(join(out, OUTPUT_FILES.worklistNdjson)).map((l) => JSON.parse(l) as CareGap);
     expect(csv.filter((l) => l !== '')).toHaveLength(rows.length + 1);
     expect(new Set(rows.map((g) => g.gap))).toEqual(
-      new Set(['cv-no-statin', 'af-no-anticoagulant', 'ckd-no-referral', 'cv-lipids-missing', 'pgx-interacting-drug', 'ckd-acr-missing']),
+      new Set([
+        'cv-no-statin',
+        'af-no-anticoagulant',
+        'ckd-no-referral',
+        'cv-lipids-missing',
+        'pgx-interacting-drug',
+        'ckd-acr-missing',
+      ]),
     );
     const example = csv.find((l) => l.startsWith(`${populationId('augur-example', 0)},af-no-anticoagulant,`));
     expect(example).toContain(',recommended,warning,cha2ds2-vasc@1.0.0,score,3,');
 
     const summary = JSON.parse(readFileSync(join(out, OUTPUT_FILES.summary), 'utf8')) as Summary;
     expect(summary.patients).toMatchObject({ total: 8, scored: 8 });
-    expect(summary.models['ascvd-pce-10y@1.0.0']?.distribution?.bins.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(
+      summary.models['ascvd-pce-10y@1.0.0']?.distribution?.bins.reduce((a, b) => a + b, 0),
+    ).toBeGreaterThan(0);
 
     const html = readFileSync(join(out, OUTPUT_FILES.report), 'utf8');
     expect(html).not.toMatch(/<script|src=|href=/); // self-contained
@@ -195,6 +234,8 @@ describe('outputs', () => {
     expect(captions.some((c) => c.includes('why no number'))).toBe(true);
     // No patient names or birth dates: identifiers and results only.
     expect(html).not.toMatch(/birthDate|"family"|"given"/);
-    expect(readFileSync(join(out, OUTPUT_FILES.worklistNdjson), 'utf8')).not.toMatch(/birthDate|"family"|"given"/);
+    expect(readFileSync(join(out, OUTPUT_FILES.worklistNdjson), 'utf8')).not.toMatch(
+      /birthDate|"family"|"given"/,
+    );
   });
 });
