@@ -68,7 +68,7 @@ export async function scoreFolder(o: ScoreFolderOptions): Promise<Summary> {
     const s = result.summary;
     process.stdout.write(
       `${String(s.patients.scored)} patients scored, ${String(s.patients.notScored)} not scored, ${String(s.patients.withGap)} with a care gap; ` +
-        `${String(s.run.patientsPerSecond.toFixed(1))} patients/s, peak memory ${String(s.run.maxRssMB)} MB\n` +
+        `${s.run.patientsPerSecond.toFixed(1)} patients/s, peak memory ${String(s.run.maxRssMB)} MB\n` +
         `wrote ${Object.values(OUTPUT_FILES).join(', ')} to ${o.out}\n`,
     );
     const problems = Object.entries(s.inputProblems.counts);

@@ -18,12 +18,17 @@ import { patientIdOf } from '../cds/prefetch/patient-binding.js';
 const SUPPORTED = new Set(['patient', 'code', 'status', '_sort', '_count']);
 
 /** Throws when a declaration uses a query this evaluator cannot answer exactly. */
-export function checkEvaluable(serviceId: string, decls: Readonly<Record<string, PrefetchDeclaration>>): void {
+export function checkEvaluable(
+  serviceId: string,
+  decls: Readonly<Record<string, PrefetchDeclaration>>,
+): void {
   for (const [key, d] of Object.entries(decls)) {
     const [path = '', query] = d.query.split('?', 2);
     if (query === undefined) {
       if (!/^[A-Za-z]+\/\{\{context\.patientId\}\}$/.test(path))
-        throw new Error(`${serviceId} prefetch ${key}: population scoring reads only Patient/{{context.patientId}}`);
+        throw new Error(
+          `${serviceId} prefetch ${key}: population scoring reads only Patient/{{context.patientId}}`,
+        );
       continue;
     }
     for (const [name, value] of new URLSearchParams(query)) {

@@ -139,7 +139,8 @@ export function gapsOf(patientId: string, payload: ResultPayload): CareGap[] {
       ...(run === undefined ? {} : { model: `${run.model.id}@${run.model.version}` }),
       ...(g.measure === undefined ? {} : { measure: g.measure.output }),
       ...(value === undefined ? {} : { value }),
-      drivers: run !== undefined && g.measure !== undefined ? drivers(run, g.measure.output) : pgxDrivers(payload),
+      drivers:
+        run !== undefined && g.measure !== undefined ? drivers(run, g.measure.output) : pgxDrivers(payload),
       missing: flagged(payload.runs, 'missing'),
       stale: flagged(payload.runs, 'stale'),
       summary: card.summary,

@@ -154,7 +154,15 @@ export async function partition(inputDir: string, workDir: string, buckets: numb
     }
   }
   await Promise.all(
-    outs.map((o) => new Promise<void>((resolve, reject) => o.end((e?: Error | null) => (e ? reject(e) : resolve())))),
+    outs.map(
+      (o) =>
+        new Promise<void>((resolve, reject) =>
+          o.end((e?: Error | null) => {
+            if (e) reject(e);
+            else resolve();
+          }),
+        ),
+    ),
   );
   return stats;
 }

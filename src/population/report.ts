@@ -7,7 +7,10 @@
 import type { Summary } from './summary.js';
 
 const esc = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 /** A horizontal bar chart: one bar per label, value at its end. */
 export function barChart(title: string, rows: readonly [string, number][]): string {
@@ -33,7 +36,8 @@ const top = (r: Record<string, number>, n = 15): [string, number][] =>
     .slice(0, n);
 
 function histogramRows(d: NonNullable<Summary['models'][string]['distribution']>): [string, number][] {
-  if (d.kind === 'points') return d.bins.map((v, i) => [`${String(i)}${i === d.bins.length - 1 ? '+' : ''} points`, v]);
+  if (d.kind === 'points')
+    return d.bins.map((v, i) => [`${String(i)}${i === d.bins.length - 1 ? '+' : ''} points`, v]);
   const w = 100 / d.bins.length;
   return d.bins.map((v, i) => [`${String(i * w)}–${String((i + 1) * w)} %`, v]);
 }
@@ -47,7 +51,7 @@ export function renderReport(s: Summary): string {
   sections.push(
     `<section><h2>Care gaps</h2>${barChart(
       'Patients per care gap',
-      Object.entries(s.gaps).map(([id, g]) => [`${id}`, g.patients]),
+      Object.entries(s.gaps).map(([id, g]) => [id, g.patients]),
     )}${Object.entries(s.gaps)
       .map(([id, g]) => barChart(`${id} (${g.label}): patients per band`, top(g.bands)))
       .join('')}</section>`,
@@ -55,13 +59,18 @@ export function renderReport(s: Summary): string {
   for (const m of models) {
     const parts = [`<h2>${esc(m.model)}</h2>`, barChart(`${m.model}: patients per status`, top(m.status))];
     if (m.distribution !== undefined)
-      parts.push(barChart(`${m.model}: distribution of ${m.distribution.output}`, histogramRows(m.distribution)));
+      parts.push(
+        barChart(`${m.model}: distribution of ${m.distribution.output}`, histogramRows(m.distribution)),
+      );
     if (Object.keys(m.bands).length > 0) parts.push(barChart(`${m.model}: patients per band`, top(m.bands)));
     if (Object.keys(m.missing).length > 0)
       parts.push(barChart(`${m.model}: inputs most often missing`, top(m.missing)));
-    if (Object.keys(m.stale).length > 0) parts.push(barChart(`${m.model}: inputs most often stale`, top(m.stale)));
+    if (Object.keys(m.stale).length > 0)
+      parts.push(barChart(`${m.model}: inputs most often stale`, top(m.stale)));
     if (Object.keys(m.reasons).length > 0)
-      parts.push(barChart(`${m.model}: why no number (out of population, insufficient data)`, top(m.reasons, 10)));
+      parts.push(
+        barChart(`${m.model}: why no number (out of population, insufficient data)`, top(m.reasons, 10)),
+      );
     sections.push(`<section>${parts.join('')}</section>`);
   }
   const notScored = s.notScored
@@ -70,22 +79,29 @@ export function renderReport(s: Summary): string {
     .join('');
   sections.push(
     `<section><h2>Patients not scored (${String(s.notScored.length)})</h2>${
-      s.notScored.length === 0 ? '<p>none</p>' : `<table><tr><th>patient</th><th>why</th></tr>${notScored}</table>`
+      s.notScored.length === 0
+        ? '<p>none</p>'
+        : `<table><tr><th>patient</th><th>why</th></tr>${notScored}</table>`
     }${s.notScored.length > 1000 ? '<p>The full list is in summary.json.</p>' : ''}</section>`,
   );
   const problems = s.inputProblems.examples
-    .map((p) => `<tr><td>${esc(p.kind)}</td><td>${esc(p.file)}</td><td>${String(p.line)}</td><td>${esc(p.detail)}</td></tr>`)
+    .map(
+      (p) =>
+        `<tr><td>${esc(p.kind)}</td><td>${esc(p.file)}</td><td>${String(p.line)}</td><td>${esc(p.detail)}</td></tr>`,
+    )
     .join('');
   sections.push(
-    `<section><h2>Input problems</h2>${barChart('Lines left out, by kind', top(s.inputProblems.counts as Record<string, number>))}${
-      problems === '' ? '' : `<table><tr><th>kind</th><th>file</th><th>line</th><th>detail</th></tr>${problems}</table>`
+    `<section><h2>Input problems</h2>${barChart('Lines left out, by kind', top(s.inputProblems.counts))}${
+      problems === ''
+        ? ''
+        : `<table><tr><th>kind</th><th>file</th><th>line</th><th>detail</th></tr>${problems}</table>`
     }</section>`,
   );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Augur population scoring report</title>
 <style>body{font-family:sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}figure{margin:1rem 0}figcaption{font-weight:bold}</style>
 </head><body><h1>Augur population scoring report</h1>
-<p>Computed at ${esc(s.computedAt)} · ${String(s.input.files.length)} input files, ${String(s.input.resources)} resources read · ${String(s.run.patientsPerSecond.toFixed(1))} patients/s on ${String(s.run.workers)} worker(s)</p>
+<p>Computed at ${esc(s.computedAt)} · ${String(s.input.files.length)} input files, ${String(s.input.resources)} resources read · ${s.run.patientsPerSecond.toFixed(1)} patients/s on ${String(s.run.workers)} worker(s)</p>
 ${sections.join('\n')}
 </body></html>
 `;

@@ -99,7 +99,8 @@ function fingerprint(dir: string): string {
   );
 }
 
-const partFile = (work: string, b: number): string => join(work, 'parts', `b-${String(b).padStart(5, '0')}.ndjson`);
+const partFile = (work: string, b: number): string =>
+  join(work, 'parts', `b-${String(b).padStart(5, '0')}.ndjson`);
 const doneMarker = (work: string, b: number): string => `${partFile(work, b)}.done`;
 
 /** Patient ids already in a part file; a last line cut short (hard kill) is removed first. */
@@ -144,14 +145,17 @@ export async function runPopulation(o: RunOptions): Promise<RunResult> {
   const statePath = join(work, 'state.json');
   const started = performance.now();
   const stopped = (): boolean => o.signal?.aborted === true;
-  if (!existsSync(o.input) || !statSync(o.input).isDirectory()) throw new RunError(`input folder ${o.input} not found`);
+  if (!existsSync(o.input) || !statSync(o.input).isDirectory())
+    throw new RunError(`input folder ${o.input} not found`);
   mkdirSync(o.out, { recursive: true });
   let state: State | undefined;
   const print = fingerprint(o.input);
   if (o.resume === true && existsSync(statePath)) {
     state = JSON.parse(readFileSync(statePath, 'utf8')) as State;
     if (state.fingerprint !== print)
-      throw new RunError('--resume: the input files changed since the interrupted run; start again without --resume');
+      throw new RunError(
+        '--resume: the input files changed since the interrupted run; start again without --resume',
+      );
   } else {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(join(work, 'buckets'), { recursive: true });
@@ -231,13 +235,19 @@ export async function runPopulation(o: RunOptions): Promise<RunResult> {
   }
   o.onProgress?.({ phase: 'write', done, total });
   const seconds = (performance.now() - started) / 1000;
-  const summary = await assemble(o, work, state, {
-    workers: o.workers,
-    seconds,
-    patientsPerSecond: seconds > 0 ? scoredThisRun / seconds : 0,
-    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
-    resumed: o.resume === true,
-  }, peak);
+  const summary = await assemble(
+    o,
+    work,
+    state,
+    {
+      workers: o.workers,
+      seconds,
+      patientsPerSecond: seconds > 0 ? scoredThisRun / seconds : 0,
+      maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      resumed: o.resume === true,
+    },
+    peak,
+  );
   rmSync(work, { recursive: true, force: true });
   return { status: 'complete', summary, scoredThisRun };
 }
@@ -264,7 +274,8 @@ async function assemble(
       const s = JSON.parse(line) as PatientScore;
       builder.add(s);
       if (s.status !== 'scored') continue;
-      if (s.riskAssessments.length > 0) await ra.write(s.riskAssessments.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      if (s.riskAssessments.length > 0)
+        await ra.write(s.riskAssessments.map((r) => `${JSON.stringify(r)}\n`).join(''));
       if (s.gaps.length > 0) {
         await csv.write(s.gaps.map(csvRow).join(''));
         await wl.write(s.gaps.map((g) => `${JSON.stringify(g)}\n`).join(''));
@@ -272,10 +283,13 @@ async function assemble(
     }
   }
   await Promise.all([ra.close(), csv.close(), wl.close()]);
-  const summary = builder.build({ computedAt: state.now, partition: state.partition, run, peakResourcesInMemory: peak });
+  const summary = builder.build({
+    computedAt: state.now,
+    partition: state.partition,
+    run,
+    peakResourcesInMemory: peak,
+  });
   writeFileSync(path(OUTPUT_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(path(OUTPUT_FILES.report), renderReport(summary));
   return summary;
 }
-
-

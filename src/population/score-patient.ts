@@ -76,14 +76,20 @@ export async function scorePatient(
   const riskAssessments: RiskAssessment[] = [];
   const unreadable = new Map<string, { reference: string; problem: string }>();
   const assessed = new Set<string>();
-  const mapping = { manifestOf: deps.manifestOf, baseUrl: deps.baseUrl };
+  const mapping = {
+    manifestOf: (id: string, version: string) => deps.manifestOf(id, version),
+    baseUrl: deps.baseUrl,
+  };
 
   const toFhir = (id: string, payload: ResultPayload): void => {
     const fresh = payload.runs.filter((r) => r.status === 'ok' && !assessed.has(r.model.id));
     if (fresh.length === 0) return;
     fresh.forEach((r) => assessed.add(r.model.id));
     // The card's run first (it carries the card's summary and band), then the other new runs.
-    const bundle = resultToFhir({ id, patientRef: `Patient/${patientId}`, payload: { ...payload, runs: fresh } }, mapping);
+    const bundle = resultToFhir(
+      { id, patientRef: `Patient/${patientId}`, payload: { ...payload, runs: fresh } },
+      mapping,
+    );
     for (const e of bundle.entry ?? [])
       if (e.resource?.resourceType === 'RiskAssessment') riskAssessments.push(e.resource as RiskAssessment);
   };
@@ -122,7 +128,10 @@ export async function scorePatient(
     } catch (err) {
       // What a hook call would answer with an error status (e.g. 412, 413): no card, with why.
       if (!(err instanceof HttpError)) throw err;
-      noCard.push({ serviceId: def.id, reasons: [`the service refused the data (${String(err.status)}): ${err.message}`] });
+      noCard.push({
+        serviceId: def.id,
+        reasons: [`the service refused the data (${String(err.status)}): ${err.message}`],
+      });
       continue;
     }
     const payloads = new Map<string, ResultPayload>();

@@ -78,7 +78,14 @@ export class SummaryBuilder {
       inc(e.bands, g.band ?? '(none)');
     }
     for (const m of s.models) {
-      const e = (this.models[m.model] ??= { model: m.model, status: {}, bands: {}, reasons: {}, missing: {}, stale: {} });
+      const e = (this.models[m.model] ??= {
+        model: m.model,
+        status: {},
+        bands: {},
+        reasons: {},
+        missing: {},
+        stale: {},
+      });
       inc(e.status, m.status);
       if (m.band !== undefined) inc(e.bands, m.band);
       if (m.reason !== undefined) inc(e.reasons, m.reason.replace(/\b\d+(\.\d+)?\b/g, 'N'));
@@ -90,7 +97,11 @@ export class SummaryBuilder {
       const v = output === undefined ? undefined : m.outputs[output];
       if (output === undefined || v === undefined || !Number.isFinite(v)) continue;
       const kind = output === 'score' ? 'points' : 'fraction';
-      const d = (e.distribution ??= { output, kind, bins: new Array<number>(kind === 'points' ? 13 : HISTOGRAM_BINS).fill(0) });
+      const d = (e.distribution ??= {
+        output,
+        kind,
+        bins: new Array<number>(kind === 'points' ? 13 : HISTOGRAM_BINS).fill(0),
+      });
       const bin =
         kind === 'points'
           ? Math.min(d.bins.length - 1, Math.max(0, Math.round(v)))

@@ -53,7 +53,15 @@ describe('scorePatient vs the hook answer for the same data', () => {
     const hook = [];
     for (const service of SERVICES) {
       const seen = await patientView(world, service, patientId, 'prefetch');
-      hook.push(...seen.map((c) => ({ serviceId: service, card: c.card, key: c.key, band: c.band, indicator: c.indicator })));
+      hook.push(
+        ...seen.map((c) => ({
+          serviceId: service,
+          card: c.card,
+          key: c.key,
+          band: c.band,
+          indicator: c.indicator,
+        })),
+      );
     }
     const fromBulk = bulk.cards.map((c) => ({
       serviceId: c.serviceId,
@@ -78,7 +86,10 @@ describe('scorePatient vs the hook answer for the same data', () => {
     if (bulk.status !== 'scored') throw new Error('not scored');
     const seen = await patientView(world, 'augur-kidney-risk', patientId, 'prefetch');
     expect(seen).toHaveLength(1);
-    const history = await world.t.store.findCardHistory({ patientRef: `Patient/${patientId}`, serviceId: 'augur-kidney-risk' });
+    const history = await world.t.store.findCardHistory({
+      patientRef: `Patient/${patientId}`,
+      serviceId: 'augur-kidney-risk',
+    });
     const resultId = history.at(-1)?.resultId ?? '';
     const payload = (await world.t.store.getResult(resultId, world.now))?.payload as ResultPayload;
     const hookRun = payload.runs.find((r) => r.model.id === 'kfre-4v');

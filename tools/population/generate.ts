@@ -37,7 +37,12 @@ export interface PopulationWritten {
 
 export const populationId = (source: string, i: number): string => `${source}-p${String(i)}`;
 
-function rewrite(value: unknown, ids: ReadonlyMap<string, string>, jitter: (() => number) | undefined, key = ''): unknown {
+function rewrite(
+  value: unknown,
+  ids: ReadonlyMap<string, string>,
+  jitter: (() => number) | undefined,
+  key = '',
+): unknown {
   if (Array.isArray(value)) return value.map((v) => rewrite(v, ids, jitter));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
@@ -79,7 +84,8 @@ export async function writePopulation(o: PopulationOptions): Promise<PopulationW
       e.resource === undefined || e.resource.resourceType === 'Practitioner' ? [] : [e.resource],
     );
     const ids = new Map<string, string>();
-    for (const r of entries) ids.set(`${r.resourceType}/${String(r.id)}`, `${r.resourceType}/${populationId(String(r.id), i)}`);
+    for (const r of entries)
+      ids.set(`${r.resourceType}/${String(r.id)}`, `${r.resourceType}/${populationId(String(r.id), i)}`);
     const rand = i < sources.length ? undefined : mulberry32((o.seed ?? 14) * 1_000_003 + i);
     for (const r of entries) {
       const copy = rewrite(r, ids, r.resourceType === 'Observation' ? rand : undefined) as FhirResource;
@@ -90,7 +96,14 @@ export async function writePopulation(o: PopulationOptions): Promise<PopulationW
     }
   }
   await Promise.all(
-    [...streams.values()].map((s) => new Promise<void>((resolve) => s.end(() => resolve()))),
+    [...streams.values()].map(
+      (s) =>
+        new Promise<void>((resolve) =>
+          s.end(() => {
+            resolve();
+          }),
+        ),
+    ),
   );
   return {
     patients: o.count,

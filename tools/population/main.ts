@@ -14,7 +14,9 @@ const { values } = parseArgs({
   },
 });
 if (values.out === undefined) {
-  process.stderr.write('usage: npm run population -- --count N --out <dir> [--files-per-type N] [--seed S]\n');
+  process.stderr.write(
+    'usage: npm run population -- --count N --out <dir> [--files-per-type N] [--seed S]\n',
+  );
   process.exit(2);
 }
 const started = performance.now();
