@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openQueuePool } from '../../src/population-queue/pool.js';
 import { connectionOf, QUEUE_NAME, resultsKey, writesKey } from '../../src/population-queue/queue.js';
 import { OUTPUT_FILES, runPopulation } from '../../src/population/run.js';
+import { run as cli } from '../../cli/main.js';
 import { PANEL_NOW, population, writeNdjsonFolder } from '../support/panel-population.js';
 
 const REDIS = `${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}/12`;
@@ -173,5 +174,31 @@ describe('augur score-worker × 3 on BullMQ', () => {
     expect(got[OUTPUT_FILES.riskAssessments]?.length).toBeGreaterThan(POPULATION.length);
     for (const name of Object.keys(oneMachine)) expect(got[name], name).toEqual(oneMachine[name]);
     expect(checksum(got)).toBe(checksum(oneMachine));
+  }, 240_000);
+
+  it('augur score --queue: the command scores on the workers and writes the same files', async () => {
+    const prefix = prefixes[0] ?? '';
+    expect(workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null)).toHaveLength(2);
+    const before = workers.reduce((n, w) => n + w.batches, 0);
+    const out = dir();
+    const code = await cli([
+      'score',
+      '--input',
+      input,
+      '--out',
+      out,
+      '--queue',
+      REDIS,
+      '--queue-prefix',
+      prefix,
+      '--workers',
+      '2',
+      '--as-of',
+      PANEL_NOW.toISOString().slice(0, 10),
+    ]);
+    expect(code).toBe(0);
+    // The batches went to the worker processes, not to local threads.
+    expect(workers.reduce((n, w) => n + w.batches, 0)).toBeGreaterThan(before);
+    expect(outputs(out)).toEqual(oneMachine);
   }, 240_000);
 });
