@@ -166,7 +166,7 @@ export function populationsRouter(deps: PopulationsDeps): Router {
       );
   });
 
-  router.get(`${POPULATIONS_PATH}/:id`, async (req, res) => {
+  router.get(`${POPULATIONS_PATH}/:id`, deps.throttle.guard, async (req, res) => {
     const run = runOf(await caller(req, res), req.params['id']);
     res.setHeader('Cache-Control', 'no-store');
     if (run.state === 'running') {
@@ -192,7 +192,7 @@ export function populationsRouter(deps: PopulationsDeps): Router {
     });
   });
 
-  router.delete(`${POPULATIONS_PATH}/:id`, async (req, res) => {
+  router.delete(`${POPULATIONS_PATH}/:id`, deps.throttle.guard, async (req, res) => {
     const run = runOf(await caller(req, res), req.params['id']);
     run.abort.abort();
     runs.delete(run.id);
@@ -206,7 +206,7 @@ export function populationsRouter(deps: PopulationsDeps): Router {
       );
   });
 
-  router.get(`${POPULATIONS_PATH}/:id/files/:name`, async (req, res) => {
+  router.get(`${POPULATIONS_PATH}/:id/files/:name`, deps.throttle.guard, async (req, res) => {
     const run = runOf(await caller(req, res), req.params['id']);
     // Only the files the manifest lists: a name is looked up, never joined from the request.
     const out = run.outputs?.find((o) => o.file === req.params['name']);
