@@ -95,7 +95,16 @@ export function parseBucketLine(line: string): { file: number; line: number; res
   };
 }
 
-export async function partition(inputDir: string, workDir: string, buckets: number): Promise<PartitionStats> {
+/**
+ * Partitions every file; with `signal` aborted it stops after the current line and answers undefined
+ * (the partial buckets are not a partition: the caller starts again).
+ */
+export async function partition(
+  inputDir: string,
+  workDir: string,
+  buckets: number,
+  signal?: AbortSignal,
+): Promise<PartitionStats | undefined> {
   const files = ndjsonFiles(inputDir);
   const stats: PartitionStats = {
     files,
@@ -113,6 +122,7 @@ export async function partition(inputDir: string, workDir: string, buckets: numb
     const lines = createInterface({ input: createReadStream(join(inputDir, file)), crlfDelay: Infinity });
     let n = 0;
     for await (const text of lines) {
+      if (signal?.aborted === true) break;
       n++;
       if (text.trim() === '') continue;
       stats.lines++;
@@ -164,5 +174,5 @@ export async function partition(inputDir: string, workDir: string, buckets: numb
         ),
     ),
   );
-  return stats;
+  return signal?.aborted === true ? undefined : stats;
 }

@@ -162,7 +162,8 @@ export async function runPopulation(o: RunOptions): Promise<RunResult> {
     mkdirSync(join(work, 'parts'), { recursive: true });
     const buckets = Math.max(1, Math.ceil(inputBytes(o.input) / (o.bucketBytes ?? DEFAULT_BUCKET_BYTES)));
     o.onProgress?.({ phase: 'partition', done: 0 });
-    const stats = await partition(o.input, work, buckets);
+    const stats = await partition(o.input, work, buckets, o.signal);
+    if (stats === undefined) return { status: 'interrupted', scoredThisRun: 0, done: 0 };
     state = {
       version: 1,
       fingerprint: print,

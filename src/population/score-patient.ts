@@ -196,3 +196,24 @@ function modelOutcome(serviceId: string, run: ModelRun, band: string | undefined
   if (run.status === 'ok') return { ...base, outputs: run.outputs };
   return { ...base, reason: run.reason };
 }
+
+/**
+ * scorePatient for a run: an unexpected failure (a bug, a model error) marks this patient not scored,
+ * with the error's name and first line, instead of stopping the population.
+ */
+export async function scorePatientOrReason(
+  deps: ScoreDeps,
+  resources: readonly FhirResource[],
+  now: Date,
+): Promise<PatientScore> {
+  try {
+    return await scorePatient(deps, resources, now);
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    return {
+      status: 'not-scored',
+      patientId: resources.map(patientIdOf).find((s) => s !== undefined) ?? '(unknown)',
+      reason: `scoring failed: ${e.name}: ${(e.message.split('\n')[0] ?? '').slice(0, 200)}`,
+    };
+  }
+}

@@ -4,7 +4,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { FhirResource } from '../features/types.js';
-import { scorePatient } from './score-patient.js';
+import { scorePatientOrReason } from './score-patient.js';
 import { openScorer, type Scorer, type ScorerOptions } from './scorer.js';
 import type { PatientScore } from './types.js';
 
@@ -20,6 +20,6 @@ export default async function scoreBatch(task: ScoreTask): Promise<PatientScore[
   const { deps } = await scorer;
   const now = new Date(task.now);
   const out: PatientScore[] = [];
-  for (const resources of task.patients) out.push(await scorePatient(deps, resources, now));
+  for (const resources of task.patients) out.push(await scorePatientOrReason(deps, resources, now));
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openScorer, type Scorer } from '../../src/population/scorer.js';
-import { scorePatient } from '../../src/population/score-patient.js';
+import { scorePatient, scorePatientOrReason } from '../../src/population/score-patient.js';
 import type { PatientScore } from '../../src/population/types.js';
 import { readIndex } from '../panel/harness.js';
 import { AS_OF, panelResources } from './support.js';
@@ -125,5 +125,25 @@ describe('care gaps of the panel patients', () => {
     const s = scores.get('augur-example');
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
     expect(structuredClone(s)).toEqual(s);
+  });
+
+  it('records a patient whose scoring fails as not scored, with why, instead of stopping the run', async () => {
+    // A fault no real data produces here: a service that throws (a bug) for this patient.
+    const [first] = scorer.deps.services;
+    if (first === undefined) throw new Error('no service');
+    const broken = {
+      ...first,
+      handle: () => Promise.reject(new TypeError('boom')),
+    };
+    const s = await scorePatientOrReason(
+      { ...scorer.deps, services: [broken] },
+      panelResources('augur-cv-low'),
+      AS_OF,
+    );
+    expect(s).toEqual({
+      status: 'not-scored',
+      patientId: 'augur-cv-low',
+      reason: 'scoring failed: TypeError: boom',
+    });
   });
 });

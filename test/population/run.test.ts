@@ -162,13 +162,34 @@ describe('stop and resume', () => {
     );
   });
 
+  it('stopped while partitioning, --resume starts again and completes', async () => {
+    const input = temp('part-in');
+    const out = temp('part-out');
+    await writePopulation({ count: 12, out: input });
+    const stop = new AbortController();
+    stop.abort();
+    const r = await runPopulation({ input, out, workers: 0, now: AS_OF, signal: stop.signal });
+    expect(r).toEqual({ status: 'interrupted', scoredThisRun: 0, done: 0 });
+    const again = await runPopulation({ input, out, workers: 0, resume: true, now: AS_OF });
+    if (again.status !== 'complete') throw new Error('interrupted');
+    expect(again.summary.patients).toMatchObject({ total: 12, scored: 12 });
+  });
+
   it('refuses to resume over changed input', async () => {
     const input = temp('changed-in');
     const out = temp('changed-out');
     await writePopulation({ count: 10, out: input });
     const stop = new AbortController();
-    stop.abort();
-    const r = await runPopulation({ input, out, workers: 0, now: AS_OF, signal: stop.signal });
+    const r = await runPopulation({
+      input,
+      out,
+      workers: 0,
+      now: AS_OF,
+      signal: stop.signal,
+      onProgress: (p) => {
+        if (p.phase === 'score') stop.abort();
+      },
+    });
     expect(r.status).toBe('interrupted');
     writeFileSync(join(input, 'Patient.ndjson'), ndjson(panelResources('augur-cv-low').slice(0, 1)));
     await expect(runPopulation({ input, out, workers: 0, resume: true })).rejects.toThrow(
