@@ -1,12 +1,12 @@
 /**
- * `augur score-worker`: a BullMQ worker that scores batches of patients with the one population scorer
+ * `augur score-worker`: a BullMQ worker that scores batches of patients with the one population scorer (`scorePatientOrReason`, as a one-machine run)
  * (src/population: the services' own code path) and stores each patient's result once (HSETNX).
  * Start as many as wanted, anywhere that reaches Redis; each loads the models once.
  */
 import type { FhirResource } from '../features/types.js';
 import { Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import { scorePatient } from '../population/score-patient.js';
+import { scorePatientOrReason } from '../population/score-patient.js';
 import { openScorer, type ScorerOptions } from '../population/scorer.js';
 import {
   connectionOf,
@@ -61,7 +61,7 @@ export async function startScoreWorker(o: ScoreWorkerOptions): Promise<ScoreWork
         skipped += 1;
         continue;
       }
-      const score = await scorePatient(scorer.deps, resources, new Date(now));
+      const score = await scorePatientOrReason(scorer.deps, resources, new Date(now));
       const set = await redis.eval(
         STORE_ONCE,
         2,
