@@ -7,11 +7,13 @@
  * ports (tests). Data (Augur's embedded store, its config and log) lives in `dataDir`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Resource } from 'fhir/r4.js';
 import { loadPanel } from '../cli/patients/load.js';
 import { startFhirServer, type FhirServer } from './fhir-server/server.js';
-import { startAuthServer, type AuthServer } from './auth-server/server.js';
+import { startAuthServer, type AuthServer, type BackendClient } from './auth-server/server.js';
+import { allowsSystemExport } from './auth-server/scopes.js';
 import { startAugur, type AugurProcess } from './augur.js';
 import { drugList } from './web/drugs.js';
 import { createSigner, Ehr } from './web/ehr.js';
@@ -37,6 +39,24 @@ export interface Sandbox {
   metricsToken: string;
   patients: number;
   stop(): Promise<number | null>;
+}
+
+/** The panel as one Group, for Group-level Bulk Data export (`Group/augur-panel/$export`). */
+export const PANEL_GROUP_ID = 'augur-panel';
+
+/**
+ * SMART Backend Services clients the sandbox's authorization server knows: `<dataDir>/backend-clients.json`,
+ * `[{"clientId": "...", "jwks": {"keys": [<public JWK>]}}]` (README: "From a FHIR server (Bulk Data)").
+ */
+export const BACKEND_CLIENTS_FILE = 'backend-clients.json';
+
+function readBackendClients(dataDir: string): BackendClient[] {
+  const file = join(dataDir, BACKEND_CLIENTS_FILE);
+  if (!existsSync(file)) return [];
+  const list = JSON.parse(readFileSync(file, 'utf8')) as BackendClient[];
+  if (!Array.isArray(list) || list.some((c) => typeof c.clientId !== 'string' || !Array.isArray(c.jwks.keys)))
+    throw new Error(`${file}: expected [{"clientId": "...", "jwks": {"keys": [...]}}]`);
+  return list;
 }
 
 function readPanelIndex(root: string): PanelPatient[] {
@@ -66,6 +86,13 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     cors: true,
     recordRequests: false,
     verifyToken: async (t) => (await auth?.verifyAccessToken(t)) !== undefined,
+    // Bulk Data $export for Backend Services clients holding a system/*.read (or .rs) token.
+    bulkExport: {
+      authorize: async (t) => {
+        const claims = await auth?.verifyAccessToken(t);
+        return claims !== undefined && allowsSystemExport(claims.scope);
+      },
+    },
   });
   const stops: (() => Promise<unknown>)[] = [() => fhir.stop()];
   try {
@@ -74,6 +101,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       fhirBaseUrl: fhir.baseUrl,
       apps: [{ clientId: SIDE_APP_CLIENT_ID, redirectUris: [`${augurUrl}/smart-launch/index.html`] }],
       ehrClient: { clientId: 'augur-sandbox-ehr', clientSecret: randomBytes(24).toString('base64url') },
+      backendClients: readBackendClients(o.dataDir),
       listPatients: async () => {
         const b = (await fhir.read('Patient?_count=1000')) as
           | {
@@ -171,6 +199,21 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       // The whole synthetic panel, dates shifted to today (loadPanel is idempotent: PUT-style ids).
       const seedToken = await authServer.ehrToken('system/*.cruds');
       const loaded = await loadPanel({ fhir: fhir.baseUrl, token: seedToken.access_token });
+      // The whole panel as one Group, for Group-level Bulk Data export.
+      const patients = (await fhir.read('Patient?_count=10000&_elements=id')) as
+        { entry?: { resource?: { id?: string } }[] } | undefined;
+      await fhir.seed([
+        {
+          resourceType: 'Group',
+          id: PANEL_GROUP_ID,
+          type: 'person',
+          actual: true,
+          name: 'Augur synthetic panel',
+          member: (patients?.entry ?? []).flatMap((e) =>
+            e.resource?.id === undefined ? [] : [{ entity: { reference: `Patient/${e.resource.id}` } }],
+          ),
+        } as Resource,
+      ]);
       log(
         `FHIR server seeded: ${String(loaded.patients)} patients, ${String(loaded.resources)} resources (${loaded.mode})`,
       );

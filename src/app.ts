@@ -24,6 +24,7 @@ import { authDiagnoseRouter } from './testing/auth-diagnose.js';
 import type { InvokeDeps } from './cds/invoke.js';
 import { ServiceRegistry } from './cds/registry.js';
 import type { CdsService } from './cds/service.js';
+import { populationsRouter, type PopulationRunner } from './population-api/routes.js';
 
 export interface AppDeps {
   store: Store;
@@ -37,6 +38,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Extra hook-response systemActions from stored results (src/fhir-results/system-actions.ts). */
   systemActions?: InvokeDeps['systemActions'];
+  /** Runs population scoring for `POST /api/populations/score` (mounted only when `populations.enabled`). */
+  populations?: PopulationRunner;
 }
 
 export function createApp(config: Config, deps: AppDeps): Express {
@@ -93,6 +96,10 @@ export function createApp(config: Config, deps: AppDeps): Express {
   app.use(historyResetRouter(routeDeps));
   app.use(authDiagnoseRouter(routeDeps));
   app.post('/api/*path', jsonBody(config.limits));
+  if (config.populations.enabled) {
+    if (deps.populations === undefined) throw new Error('populations.enabled but no population runner');
+    app.use(populationsRouter({ ...routeDeps, runner: deps.populations }));
+  }
   for (const r of deps.routers ?? []) app.use(r);
 
   app.use((req) => {

@@ -18,6 +18,7 @@ import type { Config } from './config/schema.js';
 import { systemActionsFor } from './fhir-results/system-actions.js';
 import { Readiness } from './http/readiness.js';
 import { modelsRouter } from './models/api.js';
+import { fhirPopulationRunner } from './population-api/runner.js';
 import { modelDirs, startModelRegistry, type ModelRegistryHandle } from './models/startup.js';
 import { distributionsOf, type Distributions } from './monitoring/drift.js';
 import { metricsRouter } from './monitoring/routes.js';
@@ -114,6 +115,7 @@ export async function buildAugur(config: Config, overrides: BuildOverrides): Pro
     readiness,
     log,
     ...(config.fhirResults.systemActions ? { systemActions: systemActionsFor(config, models) } : {}),
+    ...(config.populations.enabled ? { populations: fhirPopulationRunner(config) } : {}),
     routers: [
       modelsRouter(models, { limiter, perIpPerMinute: config.limits.evaluatePerIpPerMinute }),
       ...smartRouters({ config, store, limiter, models, log }),

@@ -25,6 +25,8 @@ export interface InProcessAugur {
 export interface InProcessOptions {
   /** Another public base URL than the one listened on (tests of the 401 path: a wrong `aud`). */
   publicBaseUrl?: string;
+  /** More configuration-file settings (e.g. the bench raises `limits.perIssuerPerMinute`). */
+  fileConfig?: Record<string, unknown>;
 }
 
 export async function startInProcessAugur(
@@ -39,6 +41,7 @@ export async function startInProcessAugur(
   const dir = mkdtempSync(join(tmpdir(), 'augur-invoke-'));
   const file = validateFileConfig(
     {
+      ...options.fileConfig,
       publicBaseUrl: options.publicBaseUrl ?? baseUrl,
       clients: [clientEntry(key, [fhirBase])],
       allowInsecureFhirServers: fhirBase.startsWith('http:'),

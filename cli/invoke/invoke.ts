@@ -100,7 +100,8 @@ function rxnormDraft(code: string, patient: string): MedicationRequest {
   };
 }
 
-async function sign(key: LocalKey, aud: string): Promise<string> {
+/** A hook-call JWT signed with the CLI key (also the population bench's baseline). */
+export async function sign(key: LocalKey, aud: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({})
     .setProtectedHeader({ alg: 'ES384', kid: key.kid, typ: 'JWT' })

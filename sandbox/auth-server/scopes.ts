@@ -69,3 +69,13 @@ export function allowsRead(scope: string, resourceType: string): boolean {
     return perm === 'read' || perm === '*' || /[rs]/.test(perm ?? '');
   });
 }
+
+/** True when `scope` grants a `system/` read of every type (`system/*.read`, `.*` or v2 with `r` and `s`): a bulk export. */
+export function allowsSystemExport(scope: string): boolean {
+  return scope.split(' ').some((s) => {
+    const m = SCOPE.exec(s);
+    if (m === null || m[1] !== 'system' || m[2] !== '*') return false;
+    const perm = m[3] ?? '';
+    return perm === 'read' || perm === '*' || (perm.includes('r') && perm.includes('s'));
+  });
+}

@@ -17,7 +17,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { FHIR_SCOPES, OIDC_SCOPES } from './scopes.js';
 
@@ -47,9 +47,20 @@ export interface AuthServerOptions {
   apps: PublicClient[];
   /** The EHR backend's confidential client for `client_credentials`. */
   ehrClient: { clientId: string; clientSecret: string };
+  /**
+   * SMART Backend Services clients: `client_credentials` authenticated with a `private_key_jwt` client
+   * assertion (RS384 or ES384) verified against the client's registered JWKS; they get `system/` scopes.
+   */
+  backendClients?: BackendClient[];
   /** Patients offered on the standalone-launch page. */
   listPatients: () => Promise<{ id: string; label: string }[]>;
   port?: number;
+}
+
+export interface BackendClient {
+  clientId: string;
+  /** The client's public keys (a JWK Set). */
+  jwks: { keys: JWK[] };
 }
 
 export interface AccessClaims extends JWTPayload {
@@ -133,7 +144,19 @@ export async function startAuthServer(o: AuthServerOptions): Promise<AuthServer>
         response_types: [],
         redirect_uris: [],
       },
+      ...(o.backendClients ?? []).map((c) => ({
+        client_id: c.clientId,
+        token_endpoint_auth_method: 'private_key_jwt' as const,
+        jwks: c.jwks,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+      })),
     ],
+    // SMART Backend Services: client assertions signed RS384 or ES384 (also the other asymmetric defaults).
+    enabledJWA: {
+      clientAuthSigningAlgValues: ['RS256', 'RS384', 'PS256', 'ES256', 'ES384', 'EdDSA'],
+    },
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     pkce: { required: () => true },

@@ -63,7 +63,9 @@ export function smartConfiguration(e: SmartEndpoints): Record<string, unknown> {
     ...(e.introspectionEndpoint === undefined ? {} : { introspection_endpoint: e.introspectionEndpoint }),
     grant_types_supported: e.grantTypesSupported ?? ['authorization_code'],
     code_challenge_methods_supported: ['S256'],
-    token_endpoint_auth_methods_supported: ['none', 'client_secret_basic'],
+    // private_key_jwt: SMART Backend Services (client_credentials with a signed client assertion).
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'private_key_jwt'],
+    token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384'],
     scopes_supported: e.scopesSupported ?? [
       'openid',
       'fhirUser',
@@ -77,6 +79,7 @@ export function smartConfiguration(e: SmartEndpoints): Record<string, unknown> {
       'launch-ehr',
       'launch-standalone',
       'client-public',
+      'client-confidential-asymmetric',
       'context-ehr-patient',
       'permission-v2',
     ],

@@ -17,6 +17,8 @@ export interface HandlerContext {
   /** When set, every FHIR request needs a bearer token this accepts (the sandbox: the auth server's). */
   verifyToken: ((token: string) => Promise<boolean>) | undefined;
   cors: boolean;
+  /** The `$export` front end (bulk-export.ts), when the server offers Bulk Data. */
+  bulk?: { handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> };
 }
 
 export async function handle(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -38,6 +40,8 @@ export async function handle(ctx: HandlerContext, req: IncomingMessage, res: Ser
     send(res, 200, smartConfiguration(ctx.smart()), 'application/json');
     return;
   }
+  // Bulk Data checks its own tokens (files may be served without one when requiresAccessToken is false).
+  if (ctx.bulk !== undefined && (await ctx.bulk.handle(req, res))) return;
   if (ctx.requireToken !== undefined && req.headers.authorization !== `Bearer ${ctx.requireToken}`) {
     send(res, 401, outcome('login', 'unauthorized'));
     return;

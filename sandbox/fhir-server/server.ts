@@ -13,6 +13,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Bundle, Resource } from 'fhir/r4.js';
 import type { SmartEndpoints } from './extras.js';
+import { createBulkExport, type BulkExport, type BulkExportOptions } from './bulk-export.js';
 import { BASE_PATH, fhirRequest, handle, outcome, send, type HandlerContext } from './handler.js';
 import { loadMedplum, type Medplum } from './medplum.js';
 
@@ -32,6 +33,8 @@ export interface FhirServerOptions {
   smart?: Partial<SmartEndpoints>;
   /** Answer browsers (a SMART app on another origin): `Access-Control-Allow-Origin: *` and preflights. */
   cors?: boolean;
+  /** Offer FHIR Bulk Data `$export` (bulk-export.ts) with these options. */
+  bulkExport?: BulkExportOptions;
 }
 
 export interface RecordedRequest {
@@ -52,6 +55,8 @@ export interface FhirServer {
   configureSmart(endpoints: Partial<SmartEndpoints>): void;
   /** Runs a GET (e.g. `Patient?_count=100`) in-process, without HTTP or token: for the sandbox's own pages. */
   read(relative: string): Promise<Resource | undefined>;
+  /** The `$export` front end, when `bulkExport` was given. */
+  bulk: BulkExport | undefined;
   /** Empties the repository and the request log. */
   reset(): void;
   stop(): Promise<void>;
@@ -78,6 +83,8 @@ export async function startFhirServer(opts: FhirServerOptions = {}): Promise<Fhi
     verifyToken: opts.verifyToken,
     cors: opts.cors ?? false,
   };
+  const bulk = opts.bulkExport === undefined ? undefined : createBulkExport(ctx, opts.bulkExport);
+  if (bulk !== undefined) ctx.bulk = bulk;
 
   const server = createServer((req, res) => {
     if (opts.recordRequests !== false)
@@ -99,6 +106,7 @@ export async function startFhirServer(opts: FhirServerOptions = {}): Promise<Fhi
     baseUrl: ctx.baseUrl,
     origin,
     requests,
+    bulk,
     seed: (input) => seed(ctx, input),
     read: async (relative) => {
       const [oo, resource] = await router.handleRequest(fhirRequest('GET', relative, undefined), repo);

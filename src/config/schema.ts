@@ -51,6 +51,11 @@ export const TrustedClientSchema = z
      * refused (`POST /api/auth/diagnose`). The trace is PHI: off unless set to `true`.
      */
     trace: z.boolean().default(false),
+    /**
+     * This client (a scheduler, authenticated like a hook call) may start population scoring runs
+     * (`POST /api/populations/score`, src/population-api) when `populations.enabled`. Off unless `true`.
+     */
+    allowPopulationScoring: z.boolean().optional(),
   })
   .strict()
   .refine((c) => (c.jwksUrl === undefined) !== (c.jwks === undefined), {
@@ -174,6 +179,41 @@ export const SuggestionsSchema = z
   .strict();
 export type ReplaceStyle = z.infer<typeof SuggestionsSchema>['replaceStyle'];
 
+/**
+ * `POST /api/populations/score` (src/population-api): population scoring for schedulers, off by default.
+ * The population comes from one FHIR server's Bulk Data `$export`, read with SMART Backend Services
+ * (this Augur's client id at that server's authorization server and its private JWK).
+ */
+export const PopulationsSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** Where each run's export and outputs are kept (`<dir>/<run id>/`). */
+    dir: z.string().min(1).default('data/populations'),
+    fhir: z
+      .object({
+        /** The FHIR server's base URL (its `.well-known/smart-configuration` names the token endpoint). */
+        baseUrl: baseUrl,
+        /** Augur's client id at that server's authorization server. */
+        clientId: z.string().min(1),
+        /** A file holding Augur's private JWK (alg RS384 or ES384), whose public half is registered there. */
+        keyFile: z.string().min(1),
+        /** Scopes to ask for (default `system/*.rs` or `system/*.read`, whichever the server speaks). */
+        scope: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Worker threads per run (0: the request thread's event loop). */
+    workers: z.number().int().min(0).max(64).default(1),
+    /** Runs at once; more answer 429. */
+    maxConcurrentRuns: z.number().int().min(1).max(16).default(1),
+  })
+  .strict()
+  .refine((p) => !p.enabled || p.fhir !== undefined, {
+    message: 'populations.enabled needs populations.fhir (the FHIR server to export from)',
+    path: ['fhir'],
+  });
+export type PopulationsConfig = z.infer<typeof PopulationsSchema>;
+
 export const FileConfigSchema = z
   .object({
     /**
@@ -243,6 +283,8 @@ export const FileConfigSchema = z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .default({ 'kfre-region': 'north_america' }),
     limits: LimitsSchema.default(LimitsSchema.parse({})),
+    /** Population scoring for schedulers (`POST /api/populations/score`); off by default. */
+    populations: PopulationsSchema.default(PopulationsSchema.parse({})),
     /**
      * The load balancers in front of Augur (addresses or CIDRs, Express `trust proxy` syntax): from these
      * peers the client address is taken from `X-Forwarded-For`, so per-IP limits (unauthenticated

@@ -17,7 +17,8 @@ export type IssueCode =
   | 'incomplete'
   | 'exception'
   | 'processing'
-  | 'transient';
+  | 'transient'
+  | 'informational';
 
 export interface IssueInput {
   code: IssueCode;

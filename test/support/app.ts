@@ -49,6 +49,8 @@ export interface TestAppOptions {
   fetchJwks?: FetchJwks;
   /** createApp's systemActions hook, built from the validated config (e.g. src/fhir-results systemActionsFor). */
   systemActions?: (config: Config) => AppDeps['systemActions'];
+  /** createApp's population runner (src/population-api), built from the validated config. */
+  populations?: (config: Config) => NonNullable<AppDeps['populations']>;
 }
 
 export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
@@ -89,6 +91,7 @@ export async function startTestApp(o: TestAppOptions = {}): Promise<TestApp> {
     ...(o.now === undefined ? {} : { now: o.now }),
     ...(o.routers === undefined ? {} : { routers: o.routers(config, store) }),
     ...(o.systemActions === undefined ? {} : { systemActions: o.systemActions(config) }),
+    ...(o.populations === undefined ? {} : { populations: o.populations(config) }),
   });
   return {
     app,

@@ -25,6 +25,22 @@ export function isForeign(resource: FhirResource, patientId: string): boolean {
   return false;
 }
 
+/**
+ * The id of the patient a resource is about: a Patient's own id, else the first Patient reference in
+ * `subject`, `patient` or `beneficiary` (absolute or versioned). Population scoring groups by it.
+ */
+export function patientIdOf(resource: FhirResource): string | undefined {
+  if (resource.resourceType === 'Patient') return resource.id;
+  const fields = resource as unknown as Record<string, unknown>;
+  for (const field of PATIENT_FIELDS) {
+    const ref = (fields[field] as { reference?: unknown } | undefined)?.reference;
+    if (typeof ref !== 'string') continue;
+    const parsed = parseReference(ref);
+    if (parsed?.type === 'Patient') return parsed.id;
+  }
+  return undefined;
+}
+
 /** The keys whose resolved data includes a resource about another patient. */
 export function foreignKeys(
   resolved: Readonly<Record<string, ResolvedPrefetch>>,
