@@ -116,7 +116,7 @@ describe('augur score (compiled CLI, worker threads)', () => {
     } finally {
       process.stderr.write = write;
     }
-    expect(err.join('')).toMatch(/--input <folder> is required/);
+    expect(err.join('')).toMatch(/--input <folder> \(or --fhir <base>\) is required/);
     expect(err.join('')).toMatch(/--workers: "many"/);
     expect(err.join('')).toMatch(/--as-of/);
   });
