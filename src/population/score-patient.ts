@@ -26,7 +26,8 @@ import type { ModelManifest } from '../models/manifest.js';
 import type { StoredResult } from '../store/types.js';
 import { captureStore, RunCapture } from './capture.js';
 import { ehrPrefetch } from './ehr-prefetch.js';
-import { cardIdOf, flaggedInputs, gapsOf, uniqueGaps } from './gaps.js';
+import { flaggedInputs, gapsOf, uniqueGaps } from './gaps.js';
+import { cardIdOf } from '../cards/card-id.js';
 import type { CardOutcome, CareGap, ModelOutcome, NoCardReason, PatientScore } from './types.js';
 
 export interface ScoreDeps {
