@@ -218,3 +218,14 @@ export async function scorePatientOrReason(
     };
   }
 }
+
+/** A batch of patients (a worker task), one after the other, each with scorePatientOrReason. */
+export async function scorePatients(
+  deps: ScoreDeps,
+  patients: readonly (readonly FhirResource[])[],
+  now: Date,
+): Promise<PatientScore[]> {
+  const out: PatientScore[] = [];
+  for (const resources of patients) out.push(await scorePatientOrReason(deps, resources, now));
+  return out;
+}
