@@ -7,6 +7,7 @@
 import type { ModelRun } from '../cards/run-model.js';
 import type { ResultPayload } from '../cards/result.js';
 import type { CareGap } from './types.js';
+import { cardIdOf } from '../cards/card-id.js';
 
 export interface GapDefinition {
   id: string;
@@ -71,18 +72,6 @@ export const GAPS: readonly GapDefinition[] = [
     cards: ['pgx'],
   },
 ];
-
-/**
- * The card id (as in `cards/*.json`, what `cards.disabled` names) of a stored card: the cardiovascular
- * service records it in its findings (its keys start with the risk line, not the card id); the PGx
- * patient-view card is `pgx`; every other key starts with its card id.
- */
-export function cardIdOf(key: string, findings?: unknown): string {
-  const declared = (findings as { cardId?: unknown } | undefined)?.cardId;
-  if (typeof declared === 'string') return declared;
-  if (key.startsWith('pgx:patient-view:')) return 'pgx';
-  return key.split(':', 1)[0] ?? key;
-}
 
 const flagged = (runs: readonly ModelRun[], flag: 'missing' | 'stale'): string[] => [
   ...new Set(

@@ -34,14 +34,10 @@ function workerModule(): string {
 export async function openPool(workers: number, scorer: ScorerOptions): Promise<ScorePool> {
   if (workers <= 0) {
     const { openScorer } = await import('./scorer.js');
-    const { scorePatientOrReason } = await import('./score-patient.js');
+    const { scorePatients } = await import('./score-patient.js');
     const s = await openScorer(scorer);
     return {
-      async score(patients, now) {
-        const out: PatientScore[] = [];
-        for (const p of patients) out.push(await scorePatientOrReason(s.deps, p, now));
-        return out;
-      },
+      score: (patients, now) => scorePatients(s.deps, patients, now),
       close: () => s.close(),
     };
   }

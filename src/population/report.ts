@@ -23,7 +23,9 @@ export function barChart(title: string, rows: readonly [string, number][]): stri
     .map(([label, v], i) => {
       const w = Math.max(1, Math.round((v / max) * barW));
       const y = i * h;
-      return `<g><text x="${String(labelW - 6)}" y="${String(y + 14)}" text-anchor="end">${esc(label)}</text><rect x="${String(labelW)}" y="${String(y + 3)}" width="${String(w)}" height="${String(h - 6)}" fill="#3b6ea5"><title>${esc(label)}: ${String(v)}</title></rect><text x="${String(labelW + w + 4)}" y="${String(y + 14)}">${String(v)}</text></g>`;
+      // Long labels (reasons) are shortened on the axis; the bar's tooltip has the whole text.
+      const shown = label.length > 42 ? `${label.slice(0, 41)}…` : label;
+      return `<g><text x="${String(labelW - 6)}" y="${String(y + 14)}" text-anchor="end">${esc(shown)}</text><rect x="${String(labelW)}" y="${String(y + 3)}" width="${String(w)}" height="${String(h - 6)}" fill="#3b6ea5"><title>${esc(label)}: ${String(v)}</title></rect><text x="${String(labelW + w + 4)}" y="${String(y + 14)}">${String(v)}</text></g>`;
     })
     .join('');
   const height = rows.length * h + 4;

@@ -26,7 +26,8 @@ import type { ModelManifest } from '../models/manifest.js';
 import type { StoredResult } from '../store/types.js';
 import { captureStore, RunCapture } from './capture.js';
 import { ehrPrefetch } from './ehr-prefetch.js';
-import { cardIdOf, flaggedInputs, gapsOf, uniqueGaps } from './gaps.js';
+import { flaggedInputs, gapsOf, uniqueGaps } from './gaps.js';
+import { cardIdOf } from '../cards/card-id.js';
 import type { CardOutcome, CareGap, ModelOutcome, NoCardReason, PatientScore } from './types.js';
 
 export interface ScoreDeps {
@@ -216,4 +217,15 @@ export async function scorePatientOrReason(
       reason: `scoring failed: ${e.name}: ${(e.message.split('\n')[0] ?? '').slice(0, 200)}`,
     };
   }
+}
+
+/** A batch of patients (a worker task), one after the other, each with scorePatientOrReason. */
+export async function scorePatients(
+  deps: ScoreDeps,
+  patients: readonly (readonly FhirResource[])[],
+  now: Date,
+): Promise<PatientScore[]> {
+  const out: PatientScore[] = [];
+  for (const resources of patients) out.push(await scorePatientOrReason(deps, resources, now));
+  return out;
 }

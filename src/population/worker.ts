@@ -4,7 +4,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { FhirResource } from '../features/types.js';
-import { scorePatientOrReason } from './score-patient.js';
+import { scorePatients } from './score-patient.js';
 import { openScorer, type Scorer, type ScorerOptions } from './scorer.js';
 import type { PatientScore } from './types.js';
 
@@ -18,8 +18,5 @@ let scorer: Promise<Scorer> | undefined;
 export default async function scoreBatch(task: ScoreTask): Promise<PatientScore[]> {
   scorer ??= openScorer((workerData as { scorer?: ScorerOptions } | undefined)?.scorer ?? {});
   const { deps } = await scorer;
-  const now = new Date(task.now);
-  const out: PatientScore[] = [];
-  for (const resources of task.patients) out.push(await scorePatientOrReason(deps, resources, now));
-  return out;
+  return scorePatients(deps, task.patients, new Date(task.now));
 }

@@ -5,6 +5,7 @@
  */
 import type { Action, Card } from '../../src/cds/types.js';
 import type { ResultPayload } from '../../src/cards/result.js';
+import { cardIdOf } from '../../src/cards/card-id.js';
 import type { Store } from '../../src/store/types.js';
 import type { ExpectedCard, Expectation } from '../../tools/panel/types.js';
 
@@ -39,16 +40,6 @@ export function suggestionOf(a: Action): string {
       ? ''
       : ` ${SHORT[coding.system ?? ''] ?? coding.system ?? '?'}:${coding.code ?? '?'}`;
   return `${a.type} ${r.resourceType}${code}`;
-}
-
-/** The card id a site switches off (README "Services") from the stored card key. */
-export function cardIdOf(key: string, findings: unknown): string {
-  const declared = (findings as { cardId?: unknown } | undefined)?.cardId;
-  if (typeof declared === 'string') return declared; // the cardiovascular service records it
-  if (key.startsWith('pgx:patient-view:')) return 'pgx';
-  const pgx = /^pgx:([a-z]+):/.exec(key);
-  if (pgx !== null) return `pgx-${pgx[1] ?? ''}`;
-  return key.split(':', 1)[0] ?? key;
 }
 
 /** `pgx:clopidogrel:CYP2C19=poor` → `CYP2C19=poor`; activity scores and the `|iwpc` tail dropped. */
