@@ -167,7 +167,9 @@ function headline(
     return {
       key: `cv-risk:pce=${band.id};ldl=missing`,
       summary: render(t.pceLdlMissing, pceVars),
-      meaning: policy.meaning,
+      // No band advice ("start a statin …") above a detail that says the statin rules could not be
+      // applied: the two would contradict each other. The summary carries the band; the LDL-C section why.
+      meaning: '',
       indicator: indicatorFor('cannot-estimate'),
       band: band.id,
     };
