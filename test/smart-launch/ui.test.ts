@@ -113,6 +113,26 @@ describe('side app UI', () => {
       await section.locator('.whatif').screenshot({ path: `${SHOTS}/side-panel-what-if.png` });
 
       await capture(page, h.browser, 'from-card-what-if');
+
+      // "About this model" for the card's model, opened alone (every model's at once is a 57,000 px
+      // page that no screenshot can hold): the model card with its HTI-1 source attributes.
+      const opened = await page.evaluate(() => {
+        document.querySelectorAll('details').forEach((d) => {
+          d.open = false;
+        });
+        const about = Array.from(
+          document.querySelectorAll(
+            'section[data-model="ascvd-pce-10y"] details.model-card, section[data-model="ascvd-pce-10y"] details.source-attributes',
+          ),
+        );
+        for (const d of about) {
+          for (let e: Element | null = d; e !== null; e = e.parentElement?.closest('details') ?? null)
+            if (e instanceof HTMLDetailsElement) e.open = true;
+        }
+        return about.length;
+      });
+      expect(opened).toBe(2);
+      await capture(page, h.browser, 'about-this-model');
       expect(h.diagnostics(page).pageErrors).toEqual([]);
       expect(h.diagnostics(page).consoleErrors.filter((e) => e.includes('Content Security Policy'))).toEqual(
         [],

@@ -3,7 +3,7 @@
  * 13 evidence-based), a strict package with a gap refuses to load naming model and attribute, and a
  * bring-your-own package without attributes loads and says which are missing — in the API too.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import express from 'express';
 import { interventionsRouter, loadCpicIntervention } from '../../src/transparency/interventions.js';
 import { join } from 'node:path';
@@ -17,7 +17,8 @@ import { testLogger } from '../support/logs.js';
 
 const MODELS = join(REPO, 'models');
 const builtIns = readdirSync(MODELS, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && d.name !== 'compiler')
+  // Model packages are the folders with a manifest, as the registry reads them (not compiler/, derivations/).
+  .filter((d) => d.isDirectory() && existsSync(join(MODELS, d.name, 'model.json')))
   .map((d) => d.name);
 
 describe('HTI-1 source attributes', () => {
