@@ -96,7 +96,11 @@ describe('published summaries → bins (tools/published-distributions.ts)', () =
     });
     const countsOf = (runs: unknown[]): Map<string, number> => {
       const m = new Map<string, number>();
-      for (const c of binner({ payload: { runs }, createdAt: new Date('2026-11-18T10:00:00Z') }))
+      for (const c of binner({
+        serviceId: 'cardiovascular',
+        payload: { runs },
+        createdAt: new Date('2026-11-18T10:00:00Z'),
+      }))
         m.set(`${c.input}:${c.bin}`, (m.get(`${c.input}:${c.bin}`) ?? 0) + c.count);
       return m;
     };
