@@ -1,6 +1,7 @@
 /**
- * Writes `development-distribution.json` for the models Augur trains, from their training data (the
- * drift monitor's reference, src/monitoring/README.md):
+ * Writes `development-distribution.json` for the models Augur trains, from their training data, and
+ * for the published-equation models that have a citable summary of their development cohort
+ * (tools/published-distributions.ts) — the drift monitor's reference, src/monitoring/README.md:
  *
  *   npx vite-node tools/write-development-distributions.ts    # writes the files
  *   (test/monitoring/development-distributions.test.ts checks the committed files equal this output)
@@ -13,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPima } from '../models/learned-pima-diabetes/dataset.js';
 import type { DevelopmentDistribution, InputBins } from '../src/monitoring/development-distribution.js';
+import { publishedDistributions } from './published-distributions.js';
 
 export const ROOT = join(import.meta.dirname, '..');
 const round = (p: number): number => Math.round(p * 1e4) / 1e4;
@@ -120,9 +122,13 @@ function deepsurv(): DevelopmentDistribution {
   };
 }
 
-/** Every generated file: model folder → content. */
+/** Every generated file: model folder → content (trained models, then published-summary ones). */
 export function developmentDistributions(): Record<string, DevelopmentDistribution> {
-  return { 'learned-pima-diabetes': pima(), 'deepsurv-rotterdam-gbsg': deepsurv() };
+  return {
+    'learned-pima-diabetes': pima(),
+    'deepsurv-rotterdam-gbsg': deepsurv(),
+    ...publishedDistributions(),
+  };
 }
 
 export const serialise = (d: DevelopmentDistribution): string => `${JSON.stringify(d, null, 2)}\n`;

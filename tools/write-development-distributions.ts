@@ -1,4 +1,4 @@
-/** Writes each trained model's development-distribution.json (see tools/development-distributions.ts). */
+/** Writes each model's development-distribution.json (see tools/development-distributions.ts). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEVELOPMENT_DISTRIBUTION_FILE } from '../src/monitoring/development-distribution.js';

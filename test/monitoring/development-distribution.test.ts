@@ -11,9 +11,10 @@ import {
   DEVELOPMENT_DISTRIBUTION_FILE,
   readDevelopmentDistribution,
 } from '../../src/monitoring/development-distribution.js';
-import { distributionsOf, weekOf } from '../../src/monitoring/drift.js';
-import { binOf, psi, psiLevel } from '../../src/monitoring/psi.js';
+import { distributionsOf, resultBinner, weekOf } from '../../src/monitoring/drift.js';
+import { binNames, binOf, expectedProportions, psi, psiLevel } from '../../src/monitoring/psi.js';
 import { decileBins, developmentDistributions, ROOT } from '../../tools/development-distributions.js';
+import { normalBins, normalCdf, shareBins } from '../../tools/published-distributions.js';
 import { builtInModels } from '../support/services.js';
 
 describe('committed development distributions', () => {
@@ -24,10 +25,20 @@ describe('committed development distributions', () => {
     }
   });
 
-  it('load for the built-in models that ship one (Pima, DeepSurv)', async () => {
+  it('load for the built-in models that ship one (Pima, DeepSurv, PREVENT 10-year)', async () => {
     const d = distributionsOf(await builtInModels());
-    expect([...d.keys()].sort()).toEqual(['deepsurv-rotterdam-gbsg', 'learned-pima-diabetes']);
+    expect([...d.keys()].sort()).toEqual(['deepsurv-rotterdam-gbsg', 'learned-pima-diabetes', 'prevent-10y']);
     expect(Object.keys(d.get('deepsurv-rotterdam-gbsg')?.inputs ?? {})).toHaveLength(7);
+  });
+
+  it('a published-summary file bins a subset and gives every other input of the manifest a reason', async () => {
+    const registry = await builtInModels();
+    const prevent = distributionsOf(registry).get('prevent-10y');
+    const manifest = registry.list().find((m) => m.manifest.id === 'prevent-10y')?.manifest;
+    expect(Object.keys(prevent?.inputs ?? {}).sort()).toEqual(['age_years', 'sex']);
+    const covered = [...Object.keys(prevent?.inputs ?? {}), ...Object.keys(prevent?.notBinned ?? {})].sort();
+    expect(covered).toEqual(manifest?.inputs.map((i) => i.name).sort());
+    expect(prevent?.citations[0]?.doi).toBe('10.1161/CIRCULATIONAHA.123.067626');
   });
 
   it('deciles: about 10 % per bin, ties kept together, no empty top bin', () => {
@@ -40,6 +51,89 @@ describe('committed development distributions', () => {
       edges: [0, 1, 2, 3],
       proportions: [0.5, 0.1, 0.1, 0.1, 0.2],
     });
+  });
+});
+
+describe('published summaries → bins (tools/published-distributions.ts)', () => {
+  it('the normal CDF matches tabulated values', () => {
+    expect(normalCdf(0, 0, 1)).toBeCloseTo(0.5, 7);
+    expect(normalCdf(1.959964, 0, 1)).toBeCloseTo(0.975, 6);
+    expect(normalCdf(-1, 0, 1)).toBeCloseTo(0.158655, 6);
+    expect(normalCdf(65, 53, 12)).toBeCloseTo(0.841345, 6);
+  });
+
+  it('normal bins: symmetric cut points give symmetric shares; truncation renormalises', () => {
+    // N(0, 1) on [−10, 10] cut at ±1: 0.158655 / 0.682689 / 0.158655.
+    expect(normalBins({ mean: 0, sd: 1, min: -10, max: 10, integer: false }, [-1, 1])).toEqual({
+      edges: [-1, 1],
+      proportions: [0.1587, 0.6827, 0.1586],
+    });
+    // Truncated at the mean: everything lies above it, half of it within one SD.
+    expect(normalBins({ mean: 0, sd: 1, min: 0, max: 10, integer: false }, [1])).toEqual({
+      edges: [1],
+      proportions: [0.6827, 0.3173],
+    });
+  });
+
+  it('integer inputs use the continuity correction: ages 30–39 are the mass on [29.5, 39.5)', () => {
+    const b = normalBins({ mean: 53, sd: 12, min: 30, max: 79, integer: true }, [39, 49, 59, 69]);
+    const total = normalCdf(79.5, 53, 12) - normalCdf(29.5, 53, 12);
+    const first = (normalCdf(39.5, 53, 12) - normalCdf(29.5, 53, 12)) / total;
+    expect('edges' in b && b.proportions[0]).toBeCloseTo(first, 4);
+    expect('edges' in b && b.proportions.reduce((a, p) => a + p, 0)).toBeCloseTo(1, 10);
+    expect(shareBins('female', 0.56, 'male')).toEqual({ categories: { female: 0.56, male: 0.44 } });
+  });
+
+  it('PSI is computed for PREVENT 10-year inputs from stored runs against the published reference', async () => {
+    const distributions = distributionsOf(await builtInModels());
+    const prevent = distributions.get('prevent-10y');
+    if (prevent === undefined) throw new Error('prevent-10y has no development distribution');
+    const binner = resultBinner(distributions);
+    const run = (age: number, sex: string, version = '1.0.0'): unknown => ({
+      status: 'ok',
+      model: { id: 'prevent-10y', version },
+      inputs: { age_years: { value: age }, sex: { value: sex }, systolic_bp_mm_hg: { value: 130 } },
+    });
+    const countsOf = (runs: unknown[]): Map<string, number> => {
+      const m = new Map<string, number>();
+      for (const c of binner({
+        serviceId: 'cardiovascular',
+        payload: { runs },
+        createdAt: new Date('2026-11-18T10:00:00Z'),
+      }))
+        m.set(`${c.input}:${c.bin}`, (m.get(`${c.input}:${c.bin}`) ?? 0) + c.count);
+      return m;
+    };
+    const psiOf = (counts: Map<string, number>, input: 'age_years' | 'sex'): number => {
+      const spec = prevent.inputs[input];
+      if (spec === undefined) throw new Error(input);
+      return psi(
+        expectedProportions(spec),
+        binNames(spec).map((b) => counts.get(`${input}:${b}`) ?? 0),
+      );
+    };
+    // 1000 patients in the published shares (one age per decade bin, 560 women): PSI ≈ 0.
+    const ageSpec = prevent.inputs['age_years'];
+    const shares = ageSpec !== undefined && 'edges' in ageSpec ? ageSpec.proportions : [];
+    const decades = [35, 45, 55, 65, 75];
+    const matching: unknown[] = [];
+    shares.forEach((p, i) => {
+      for (let k = 0; k < Math.round(p * 1000); k++)
+        matching.push(run(decades[i] ?? 0, matching.length % 100 < 56 ? 'female' : 'male'));
+    });
+    const same = countsOf(matching);
+    expect([...same.keys()].some((k) => k.startsWith('systolic_bp_mm_hg'))).toBe(false); // not binned
+    expect(psiOf(same, 'age_years')).toBeLessThan(0.001);
+    expect(psiOf(same, 'sex')).toBeLessThan(0.001);
+    // An older, mostly male clinic (ages 65–79, 25 % women): significant shift on both inputs.
+    const older = countsOf(
+      Array.from({ length: 400 }, (_, k) => run(k % 2 === 0 ? 66 : 74, k % 4 === 0 ? 'female' : 'male')),
+    );
+    expect(psiLevel(psiOf(older, 'age_years'))).toBe('significant');
+    // Sex by hand: (0.25 − 0.56)·ln(0.25/0.56) + (0.75 − 0.44)·ln(0.75/0.44) = 0.2500 + 0.1653.
+    expect(psiOf(older, 'sex')).toBeCloseTo(0.4153, 3);
+    // Another model version is not compared against this reference.
+    expect(countsOf([run(50, 'female', '2.0.0')]).size).toBe(0);
   });
 });
 
