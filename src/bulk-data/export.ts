@@ -346,13 +346,18 @@ async function download(
       done(null, chunk);
     },
   });
+  const out = createWriteStream(part);
   try {
-    await pipeline(
-      Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>),
-      count,
-      createWriteStream(part),
-    );
+    await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>), count, out);
   } catch (err) {
+    // The write stream may still be opening its file when the download fails: wait until it has
+    // closed, or the file would appear after the removal and a `.part` would be left behind.
+    if (!out.closed)
+      await new Promise<void>((resolve) => {
+        out.once('close', () => {
+          resolve();
+        });
+      });
     rmSync(part, { force: true });
     throw new BulkDataError('download', `download interrupted after ${String(bytes)} bytes: ${message(err)}`);
   }
