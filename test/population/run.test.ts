@@ -260,3 +260,27 @@ describe('outputs', () => {
     );
   });
 });
+
+describe('the population generator', () => {
+  it('makes dates current for --as-of (every date moved by the same days), and leaves them as they are without it', async () => {
+    const plain = temp('gen-plain');
+    const current = temp('gen-current');
+    const later = new Date(AS_OF.getTime() + 300 * 86_400_000).toISOString().slice(0, 10);
+    const a = await writePopulation({ count: 3, out: plain });
+    const b = await writePopulation({ count: 3, out: current, asOf: later });
+    expect(a.shiftedDays).toBe(0);
+    expect(b.shiftedDays).toBe(300);
+    const dated = (dir: string): { id: string; date: string }[] =>
+      lines(join(dir, 'Observation.ndjson'))
+        .map((l) => JSON.parse(l) as { id: string; effectiveDateTime?: string })
+        .flatMap((o) => (o.effectiveDateTime === undefined ? [] : [{ id: o.id, date: o.effectiveDateTime }]));
+    const before = dated(plain);
+    const after = dated(current);
+    expect(before.length).toBeGreaterThan(0);
+    expect(after.map((o) => o.id)).toEqual(before.map((o) => o.id));
+    for (const [i, o] of before.entries()) {
+      const moved = (Date.parse(after[i]?.date ?? '') - Date.parse(o.date)) / 86_400_000;
+      expect(moved).toBe(300);
+    }
+  });
+});

@@ -11,6 +11,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { FhirResource } from 'fhir/r4.js';
+import { materialise, shiftDays } from '../../cli/patients/materialise.js';
 import { readPanel } from '../../cli/patients/panel.js';
 import { repoRoot } from '../../src/config/paths.js';
 import { mulberry32 } from '../../src/models/explain/prng.js';
@@ -25,6 +26,12 @@ export interface PopulationOptions {
   /** Split each type over this many files (default 1). */
   filesPerType?: number;
   seed?: number;
+  /**
+   * The day the population is made current for (YYYY-MM-DD): every date moves by the same whole number
+   * of days so the panel's as-of becomes this day, as `augur patients load` does. Default: the panel's
+   * own dates, unshifted (the tests score them with the clock at the panel's as-of).
+   */
+  asOf?: string;
 }
 
 export interface PopulationWritten {
@@ -33,6 +40,8 @@ export interface PopulationWritten {
   files: string[];
   /** Panel patient each population patient copies, for i < n exact copies (tests). */
   sourceOf: (i: number) => string;
+  /** Days every date was moved by (0 without `asOf`). */
+  shiftedDays: number;
 }
 
 export const populationId = (source: string, i: number): string => `${source}-p${String(i)}`;
@@ -61,6 +70,7 @@ export async function writePopulation(o: PopulationOptions): Promise<PopulationW
   const panel = readPanel(o.panelDir ?? join(repoRoot(), 'examples', 'patients'), o.sources);
   const sources = panel.files;
   if (sources.length === 0) throw new Error('no panel patient to copy');
+  const days = o.asOf === undefined ? 0 : shiftDays(panel.asOf, new Date(`${o.asOf}T00:00:00Z`));
   mkdirSync(o.out, { recursive: true });
   const perType = Math.max(1, o.filesPerType ?? 1);
   const streams = new Map<string, WriteStream>();
@@ -88,7 +98,10 @@ export async function writePopulation(o: PopulationOptions): Promise<PopulationW
       ids.set(`${r.resourceType}/${String(r.id)}`, `${r.resourceType}/${populationId(String(r.id), i)}`);
     const rand = i < sources.length ? undefined : mulberry32((o.seed ?? 14) * 1_000_003 + i);
     for (const r of entries) {
-      const copy = rewrite(r, ids, r.resourceType === 'Observation' ? rand : undefined) as FhirResource;
+      const copy = materialise(
+        rewrite(r, ids, r.resourceType === 'Observation' ? rand : undefined) as FhirResource,
+        days,
+      );
       copy.id = populationId(String(r.id), i);
       const s = streamFor(r.resourceType, i);
       if (!s.write(`${JSON.stringify(copy)}\n`)) await once(s, 'drain');
@@ -110,5 +123,6 @@ export async function writePopulation(o: PopulationOptions): Promise<PopulationW
     resources,
     files: files.sort(),
     sourceOf: (i) => sources[i % sources.length]?.patientId ?? '',
+    shiftedDays: days,
   };
 }
