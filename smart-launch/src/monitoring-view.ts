@@ -3,6 +3,7 @@
  * card id, each day with shown, accepted and overridden counts and rates as percentages — the
  * alert-fatigue signal a site reviews.
  */
+import type { DriftRow } from '../../src/monitoring/drift.js';
 import type { CardRateRow } from '../../src/store/types.js';
 
 /** One row of GET /api/monitoring/card-rates: the store's aggregate plus its two rates. */
@@ -46,17 +47,6 @@ export function cardTables(rows: readonly CardRate[]): CardTable[] {
           })),
       };
     });
-}
-
-/** One row of GET /api/monitoring/drift (src/monitoring/drift.ts `DriftRow`). */
-export interface DriftRow {
-  modelId: string;
-  modelVersion: string;
-  input: string;
-  week: string;
-  n: number;
-  psi: number;
-  level: 'stable' | 'moderate' | 'significant';
 }
 
 export interface DriftReportBody {
