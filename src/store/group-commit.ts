@@ -1,19 +1,20 @@
 /**
  * Group commit: the per-call writes of concurrent hook calls (results, card history, audit) share one
- * transaction. A call's promise resolves only after the transaction holding its writes has committed, so
- * nothing is acknowledged before it is durable; if that transaction fails, every call in it is rejected
+ * atomic write (one statement, or one transaction). A call's promise resolves only after the transaction holding its writes has committed, so
+ * nothing is acknowledged before it is durable; if that write fails, every call in it is rejected
  * (none of its writes remain). No timer: the first write starts a transaction at once, and the writes
  * that arrive while it runs form the next one, so one call alone pays no extra latency while a burst of
  * N calls pays for ~2 commits instead of N (each commit is a WAL flush on PostgreSQL, file writes on PGlite).
  */
-import type { Queryable, SqlDb } from './sql-db.js';
+import type { SqlDb } from './sql-db.js';
 
 /**
- * Writes a whole group's items inside its transaction. Given every item at once, it can write each
- * table's rows with one multi-row statement instead of one statement per call (PGlite's per-statement
- * cost is most of a small insert's cost).
+ * Writes a whole group's items atomically: all of them or none (one statement, or a transaction when
+ * one statement cannot hold them). Given every item at once, it can write each table's rows with one
+ * multi-row statement instead of one statement per call (PGlite's per-statement cost is most of a small
+ * insert's cost).
  */
-export type GroupWrite<W> = (tx: Queryable, items: readonly W[]) => Promise<void>;
+export type GroupWrite<W> = (db: Pick<SqlDb, 'query' | 'transaction'>, items: readonly W[]) => Promise<void>;
 
 interface Job<W> {
   item: W;
@@ -31,17 +32,18 @@ export interface GroupCommitter<W> {
 /** Largest number of calls in one transaction (bounds a transaction's size and lock time). */
 export const MAX_GROUP = 256;
 
-export function groupCommitter<W>(db: Pick<SqlDb, 'transaction'>, write: GroupWrite<W>): GroupCommitter<W> {
+export function groupCommitter<W>(
+  db: Pick<SqlDb, 'query' | 'transaction'>,
+  write: GroupWrite<W>,
+): GroupCommitter<W> {
   let pending: Job<W>[] = [];
   let flushing: Promise<void> | undefined;
 
   async function commit(batch: Job<W>[]): Promise<void> {
     try {
-      await db.transaction((tx) =>
-        write(
-          tx,
-          batch.map((job) => job.item),
-        ),
+      await write(
+        db,
+        batch.map((job) => job.item),
       );
     } catch (e) {
       for (const job of batch) job.reject(e);

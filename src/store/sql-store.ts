@@ -74,10 +74,7 @@ async function insertMany(tx: Queryable, insert: MultiInsert, rows: readonly unk
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / width));
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
-    const tuples = chunk.map(
-      (_, r) => `(${insert.casts.map((cast, c) => `$${String(r * width + c + 1)}${cast}`).join(', ')})`,
-    );
-    await tx.query(`${insert.head} VALUES ${tuples.join(', ')} ${insert.tail}`, chunk.flat());
+    await tx.query(`${insert.head} VALUES ${tuples(insert, chunk.length, 0)} ${insert.tail}`, chunk.flat());
   }
 }
 
@@ -236,14 +233,52 @@ interface CallWrites {
   audits?: readonly AuditRecord[];
 }
 
-/** A group's writes: one statement per table (results first: cards refer to them by id). */
-async function writeGroup(tx: Queryable, calls: readonly CallWrites[]): Promise<void> {
-  const results = calls.flatMap((c) => c.results ?? []);
-  const cards = calls.flatMap((c) => c.cards ?? []);
-  const audits = calls.flatMap((c) => c.audits ?? []);
-  if (results.length > 0) await upsertResults(tx, results);
-  if (cards.length > 0) await insertMany(tx, INSERT_CARDS, cards.map(cardParams));
-  if (audits.length > 0) await insertMany(tx, INSERT_AUDITS, audits.map(auditParams));
+/** The VALUES tuples of `rows` for `insert`, numbering parameters from `$first + 1`. */
+function tuples(insert: MultiInsert, rows: number, first: number): string {
+  const width = insert.casts.length;
+  return Array.from(
+    { length: rows },
+    (_, r) => `(${insert.casts.map((cast, c) => `$${String(first + r * width + c + 1)}${cast}`).join(', ')})`,
+  ).join(', ');
+}
+
+/**
+ * A group's writes. Usually one statement: each table's multi-row INSERT as a data-modifying WITH
+ * clause, which PostgreSQL runs atomically (all rows or none) without BEGIN and COMMIT — on PGlite
+ * that is one statement instead of five per group, about a quarter of the store's cost for one call
+ * (README.md, "Performance"). A group too large for one statement's parameters is written table by table in
+ * one transaction (results first: cards refer to them by id).
+ */
+async function writeGroup(
+  db: Pick<SqlDb, 'query' | 'transaction'>,
+  calls: readonly CallWrites[],
+): Promise<void> {
+  const results = [...new Map(calls.flatMap((c) => c.results ?? []).map((r) => [r.id, r])).values()];
+  const parts: { insert: MultiInsert; rows: unknown[][] }[] = [
+    { insert: UPSERT_RESULTS, rows: results.map(resultParams) },
+    { insert: INSERT_CARDS, rows: calls.flatMap((c) => c.cards ?? []).map(cardParams) },
+    { insert: INSERT_AUDITS, rows: calls.flatMap((c) => c.audits ?? []).map(auditParams) },
+  ].filter((p) => p.rows.length > 0);
+  const params = parts.reduce((sum, p) => sum + p.rows.length * p.insert.casts.length, 0);
+  if (parts.length === 0) return;
+  if (params > MAX_PARAMS) {
+    await db.transaction(async (tx) => {
+      for (const p of parts) await insertMany(tx, p.insert, p.rows);
+    });
+    return;
+  }
+  let first = 0;
+  const statements = parts.map((p) => {
+    const sql = `${p.insert.head} VALUES ${tuples(p.insert, p.rows.length, first)} ${p.insert.tail}`;
+    first += p.rows.length * p.insert.casts.length;
+    return sql;
+  });
+  const last = statements.pop() ?? '';
+  const withs = statements.map((sql, i) => `w${String(i)} AS (${sql})`);
+  await db.query(
+    withs.length === 0 ? last : `WITH ${withs.join(', ')} ${last}`,
+    parts.flatMap((p) => p.rows.flat()),
+  );
 }
 
 function auditWhere(q: AuditQuery): { where: string; params: unknown[] } {

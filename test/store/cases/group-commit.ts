@@ -1,6 +1,7 @@
 /**
- * Group commit (src/store/group-commit.ts) on a real engine: concurrent calls share transactions, a call
- * is acknowledged only after its transaction commits, a failed group fails every call in it and leaves
+ * Group commit (src/store/group-commit.ts) on a real engine: concurrent calls share one atomic write (one
+ * statement, or a transaction when one statement cannot hold the group), a call is acknowledged only
+ * after that write committed, a failed group fails every call in it and leaves
  * none of their rows, and everything acknowledged is still there after a restart.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,19 +10,42 @@ import { createSqlStore } from '../../../src/store/sql-store.js';
 import { aCard, aResult, anAudit } from '../builders.js';
 import { count, type Engine } from '../engines.js';
 
-/** The engine's handle, counting transactions (the store under test must not close it). */
-function counting(db: SqlDb): { db: SqlDb; transactions: () => number } {
-  let n = 0;
+/**
+ * The engine's handle, counting atomic writes — a statement on its own or a transaction — and every
+ * statement, with the SQL of each (the store under test must not close it).
+ */
+function counting(db: SqlDb): {
+  db: SqlDb;
+  transactions: () => number;
+  writes: () => number;
+  statements: string[];
+} {
+  let transactions = 0;
+  let alone = 0;
+  const statements: string[] = [];
   return {
     db: {
-      query: (sql, params) => db.query(sql, params),
+      query: (sql, params) => {
+        alone++;
+        statements.push(sql);
+        return db.query(sql, params);
+      },
       transaction: (fn) => {
-        n++;
-        return db.transaction(fn);
+        transactions++;
+        return db.transaction((tx) =>
+          fn({
+            query: (sql, params) => {
+              statements.push(sql);
+              return tx.query(sql, params);
+            },
+          }),
+        );
       },
       close: () => Promise.resolve(),
     },
-    transactions: () => n,
+    transactions: () => transactions,
+    writes: () => transactions + alone,
+    statements,
   };
 }
 
@@ -42,7 +66,7 @@ export function groupCommitCases(engine: Engine): void {
           store.appendAudit(audit),
         ]),
       );
-      expect(c.transactions()).toBeLessThan(10);
+      expect(c.writes()).toBeLessThan(10);
       for (const { card, result, audit } of calls) {
         expect(await count(engine, 'card_shown WHERE card_uuid = $1', [card.cardUuid])).toBe(1);
         expect(await count(engine, 'result WHERE id = $1', [result.id])).toBe(1);
@@ -74,22 +98,10 @@ export function groupCommitCases(engine: Engine): void {
       expect(await count(engine, 'card_shown WHERE card_uuid = $1', [after.cardUuid])).toBe(1);
     });
 
-    it('one group writes each table with one statement; a repeated card uuid keeps the first, a repeated result id the last', async () => {
+    it('one group is one statement (each table a WITH clause), no transaction; a repeated card uuid keeps the first, a repeated result id the last', async () => {
       const c = counting(engine.db);
-      let statements = 0;
-      const store = createSqlStore({
-        ...c.db,
-        transaction: (fn) =>
-          c.db.transaction((tx) =>
-            fn({
-              query: (sql, params) => {
-                statements++;
-                return tx.query(sql, params);
-              },
-            }),
-          ),
-      });
-      const alone = store.recordCardsShown([aCard()]); // starts the first transaction alone
+      const store = createSqlStore(c.db);
+      const alone = store.recordCardsShown([aCard()]); // starts the first group alone
       const first = aCard();
       const again = { ...first, cardKey: 'ascvd-risk:band=high' };
       const early = aResult();
@@ -101,11 +113,40 @@ export function groupCommitCases(engine: Engine): void {
         store.appendAudit(anAudit()),
       ]);
       await alone;
-      expect(c.transactions()).toBe(2);
-      expect(statements).toBe(1 + 3); // the lone card; then results, cards, audit: one statement each
+      expect(c.transactions()).toBe(0);
+      expect(c.statements).toHaveLength(2); // the lone card; then results, cards and audit together
+      const group = c.statements[1] ?? '';
+      expect(group).toMatch(
+        /^WITH w0 AS \(INSERT INTO result .*\), w1 AS \(INSERT INTO card_shown .*\) INSERT INTO audit_event/s,
+      );
       const [card] = await engine.store.findCardHistory({ patientRef: first.patientRef });
       expect(card?.cardKey).toBe(first.cardKey);
       expect((await engine.store.getResult(early.id, early.createdAt))?.payload).toEqual({ risk: 0.2 });
+    });
+
+    it('a group too large for one statement is written table by table in one transaction, all or nothing', async () => {
+      const c = counting(engine.db);
+      const store = createSqlStore(c.db);
+      // 2,400 cards × 13 columns = 31,200 parameters: over the 30,000 one statement may carry.
+      const patientRef = `Patient/many-${String(Date.now())}`;
+      const cards = Array.from({ length: 2400 }, () => aCard({ patientRef }));
+      const result = aResult({ patientRef });
+      await store.recordCardsShown(cards, [result]);
+      expect(c.transactions()).toBe(1);
+      expect(c.statements.map((sql) => /^INSERT INTO (\w+)/.exec(sql)?.[1])).toEqual([
+        'result',
+        'card_shown',
+        'card_shown',
+      ]);
+      expect(await count(engine, 'card_shown WHERE patient_ref = $1', [patientRef])).toBe(2400);
+      // All or nothing: a bad row among many keeps none of them.
+      const badRef = `Patient/bad-${String(Date.now())}`;
+      const bad = [
+        ...Array.from({ length: 2399 }, () => aCard({ patientRef: badRef })),
+        aCard({ patientRef: '' }),
+      ];
+      await expect(store.recordCardsShown(bad)).rejects.toThrow();
+      expect(await count(engine, 'card_shown WHERE patient_ref = $1', [badRef])).toBe(0);
     });
 
     it('loses nothing acknowledged across a restart (close drains the queue first)', async () => {
