@@ -7,13 +7,17 @@ import type { AuditRecord, Store } from '../store/types.js';
 
 export type AuditDraft = Omit<AuditRecord, 'recorded'> & { recorded?: Date };
 
-/** Appends audit records. Awaited: a call that cannot be audited fails (fail closed). */
+/** `drafts` as records, stamped `now` where they carry no time. */
+export const auditRecords = (drafts: readonly AuditDraft[], now: () => Date): AuditRecord[] =>
+  drafts.map((d) => ({ ...d, recorded: d.recorded ?? now() }));
+
+/** Appends audit records in one write. Awaited: a call that cannot be audited fails (fail closed). */
 export async function writeAudit(
   store: Store,
   drafts: readonly AuditDraft[],
   now: () => Date,
 ): Promise<void> {
-  for (const d of drafts) await store.appendAudit({ ...d, recorded: d.recorded ?? now() });
+  await store.recordCall({ audits: auditRecords(drafts, now) });
 }
 
 /** `Patient/{id}` for the audit trail. */

@@ -1,5 +1,6 @@
 import type { VerifiedCaller } from '../auth/types.js';
 import type { FhirRequestEvent } from '../fhir/client.js';
+import type { CardShownRecord, StoredResult } from '../store/types.js';
 import type { AuditDraft } from './audit.js';
 
 type Subject = Pick<AuditDraft, 'userRef' | 'patientRef' | 'hookInstance'>;
@@ -7,13 +8,18 @@ type Subject = Pick<AuditDraft, 'userRef' | 'patientRef' | 'hookInstance'>;
 /**
  * Collects what one authenticated call did, for its audit events: the caller, the subject once the
  * request validated, each outbound FHIR query, and the models behind the answer. The route turns it
- * into records when the call ends, whether it succeeded or failed.
+ * into records when the call ends, whether it succeeded or failed. It also carries the cards the call
+ * showed and their results, so that the route writes them with the audit records in one atomic write.
  */
 export class CallAudit {
   #subject: Subject = {};
   #fhirServer = '';
   readonly #fhir: FhirRequestEvent[] = [];
   #models: string[] = [];
+  #shown: { cards: readonly CardShownRecord[]; results: readonly StoredResult[] } = {
+    cards: [],
+    results: [],
+  };
   readonly #mismatches: string[] = [];
 
   constructor(
@@ -42,6 +48,16 @@ export class CallAudit {
 
   models(models: string[]): void {
     this.#models = models;
+  }
+
+  /** The cards this call answers with and their results: written with the audit when the call ends. */
+  shown(cards: readonly CardShownRecord[], results: readonly StoredResult[]): void {
+    this.#shown = { cards, results };
+  }
+
+  /** What {@link shown} recorded. */
+  get cardsShown(): { cards: readonly CardShownRecord[]; results: readonly StoredResult[] } {
+    return this.#shown;
   }
 
   /** The records for this call, given the HTTP status it ended with. */

@@ -108,7 +108,8 @@ export async function invokeService(
   );
   if (config.assertResponses) assertResponse(response);
   countCards(def.id, result.cards);
-  await deps.store.recordCardsShown(cardHistory(result, request, def.id, caller, now), results);
+  // Written by the route with this call's audit records, in one atomic write, before it answers.
+  audit.shown(cardHistory(result, request, def.id, caller, now), results);
   audit.models([...new Set(result.cards.flatMap((c) => c.models ?? []))]);
   return trace === undefined ? response : { ...response, extension: { 'augur-trace': trace.toJSON() } };
 }

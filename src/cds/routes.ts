@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { VerifiedCaller } from '../auth/types.js';
 import { HttpError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
-import { writeAudit } from '../audit/audit.js';
+import { auditRecords, writeAudit } from '../audit/audit.js';
 import { CallAudit } from '../audit/call-audit.js';
 import type { FeedbackRecord } from '../store/types.js';
 import { authenticate, type AuthDeps } from './authenticate.js';
@@ -47,7 +47,26 @@ async function auditedCall<T>(
     if (err instanceof HttpError) status = err.status;
     throw err;
   } finally {
+    await finishCall(deps, audit, status);
+  }
+}
+
+/**
+ * Writes a call's audit records and, when it succeeded, the cards it showed and their results — one
+ * atomic write, committed before the answer leaves. If that write fails the call fails, and its audit
+ * is written again alone with status 500: every call is audited, whatever its outcome.
+ */
+async function finishCall(deps: CdsRouteDeps, audit: CallAudit, status: number): Promise<void> {
+  const { cards, results } = status === 200 ? audit.cardsShown : { cards: [], results: [] };
+  if (cards.length === 0 && results.length === 0) {
     await writeAudit(deps.store, audit.records(status), deps.now);
+    return;
+  }
+  try {
+    await deps.store.recordCall({ cards, results, audits: auditRecords(audit.records(status), deps.now) });
+  } catch (err) {
+    await writeAudit(deps.store, audit.records(500), deps.now);
+    throw err;
   }
 }
 

@@ -33,6 +33,7 @@ export function captureStore(results: StoredResult[]): Store {
     migrate: notInScoring('migrate a store'),
     recordFeedback: notInScoring('record feedback'),
     recordCardsShown: notInScoring('record cards shown'),
+    recordCall: notInScoring('record a hook call'),
     findCardHistory: () => Promise.resolve([]),
     findCardShown: () => Promise.resolve(undefined),
     cardRates: notInScoring('read card rates'),

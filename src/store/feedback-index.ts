@@ -64,6 +64,12 @@ export function withFeedbackIndex(store: Store, db: Queryable): Store {
       await store.recordCardsShown(records, results);
       adopt(records); // feedback recorded while these cards were being committed
     },
+    recordCall: async (writes) => {
+      const cards = writes.cards ?? [];
+      adopt(cards);
+      await store.recordCall(writes);
+      adopt(cards); // as recordCardsShown
+    },
     findCardHistory: async (query) => {
       if (query.withFeedback === true && (await (loading ??= load())) && !patients.has(query.patientRef)) {
         return [];

@@ -13,14 +13,15 @@ import {
 } from './rows.js';
 import type { Queryable, SqlDb } from './sql-db.js';
 import type {
-  InputBinCount,
-  ResultBinner,
   AuditQuery,
   AuditRecord,
+  CallWrites,
   CardHistoryQuery,
   CardHistoryReset,
   CardShownRecord,
   FeedbackRecord,
+  InputBinCount,
+  ResultBinner,
   Store,
   StoredResult,
 } from './types.js';
@@ -226,13 +227,6 @@ function auditParams(r: AuditRecord): unknown[] {
   ];
 }
 
-/** One call's share of a group commit: results, cards shown, audit records. */
-interface CallWrites {
-  results?: readonly StoredResult[];
-  cards?: readonly CardShownRecord[];
-  audits?: readonly AuditRecord[];
-}
-
 /** The VALUES tuples of `rows` for `insert`, numbering parameters from `$first + 1`. */
 function tuples(insert: MultiInsert, rows: number, first: number): string {
   const width = insert.casts.length;
@@ -390,6 +384,10 @@ export function createSqlStore(db: SqlDb): Store {
     recordCardsShown: async (records, results = []) => {
       if (records.length === 0 && results.length === 0) return;
       await group.run({ results, cards: records });
+    },
+    recordCall: async (writes) => {
+      const size = (writes.results?.length ?? 0) + (writes.cards?.length ?? 0) + (writes.audits?.length ?? 0);
+      if (size > 0) await group.run(writes);
     },
     findCardHistory: async (query) => {
       const { where, params } = historyWhere(query);

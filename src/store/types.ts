@@ -157,6 +157,13 @@ export interface AuditQuery {
   limit?: number;
 }
 
+/** What one hook call writes: its results, the cards it showed, its audit records. */
+export interface CallWrites {
+  results?: readonly StoredResult[];
+  cards?: readonly CardShownRecord[];
+  audits?: readonly AuditRecord[];
+}
+
 export interface Store {
   /** Creates the schema or brings it up to date. Idempotent. Returns the versions this call applied. */
   migrate(): Promise<number[]>;
@@ -167,6 +174,11 @@ export interface Store {
    * rather than one per card and one per result).
    */
   recordCardsShown(records: readonly CardShownRecord[], results?: readonly StoredResult[]): Promise<void>;
+  /**
+   * A hook call's writes — results, cards shown and audit records — in one atomic write, resolved once
+   * it is committed (all of them or none).
+   */
+  recordCall(writes: CallWrites): Promise<void>;
   findCardHistory(query: CardHistoryQuery): Promise<CardHistoryEntry[]>;
   /** One card as recorded when it was shown, by uuid (to check feedback against it). */
   findCardShown(cardUuid: string): Promise<CardShownRecord | undefined>;
