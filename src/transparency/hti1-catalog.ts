@@ -12,7 +12,9 @@
  * order; five wordings were corrected to it: (A)(3)/(B)(1)(ii) funding source, (A)(5)–(13) "as expressed
  * in the standards in § 170.213" (OpenEMR prefixes "Intervention"), (B)(3)(ii) "… of the intervention",
  * (B)(4)(iii)/(B)(6)(iii) "… input features in the intervention", (B)(7)(v) "hyperlinks". The eCFR /
- * Federal Register text itself (89 FR 1192) was NOT reachable here: both transcriptions are secondary.
+ * Federal Register text itself (89 FR 1192) was NOT reachable here: both transcriptions are secondary
+ * (searched again in session trust6 — stored pages, code and exact-string search, file-name look-ups — and
+ * still not found; see src/transparency/README.md).
  * (B)(4)(ii) keeps the list of (A)(5)–(13) variables in parentheses as an expansion of the cross-reference.
  */
 

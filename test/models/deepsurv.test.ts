@@ -36,7 +36,13 @@ const train = csv('predictions/rotterdam-train.csv');
 const manifest = JSON.parse(read('model.json')) as {
   survival: { baselineCumulativeHazard: { time: number; cumulativeHazard: number }[] };
   development: { metrics: { name: string; value: number }[] };
-  extra: { paperTable: { cph: { cIndex: number; ci95: [number, number] } } };
+  extra: {
+    paperTable: {
+      verified: boolean;
+      cph: { cIndex: number; ci95: [number, number] };
+      deepsurv: { cIndex: number; ci95: [number, number] };
+    };
+  };
 };
 const metrics = JSON.parse(read('metrics.json')) as {
   test: { cIndexNet: number; cIndexNetCi95: number[]; cIndexCox: number; cIndexCoxCi95: number[] };
@@ -275,11 +281,29 @@ describe('deepsurv-rotterdam-gbsg: the card’s numbers, recomputed from the com
     );
   });
 
-  it("the Cox baseline lands inside the paper's CPH interval (as recorded in extra.paperTable, unverified)", () => {
+  // The paper's Table 1 (read in the published PDF; extra.paperTable.verified): CPH 0.658773 (0.655, 0.662),
+  // DeepSurv 0.676349 (0.673, 0.679). Both of our C-indices lie BELOW the paper's narrow intervals — the
+  // Cox baseline by 0.0014, the network by 0.009 — while the paper's point estimates lie inside our own,
+  // much wider bootstrap intervals (686 patients). Recorded as found (README), not hidden.
+  it("the Cox baseline lies just below the paper's CPH interval; the paper's CPH C lies inside ours", () => {
+    const table = manifest.extra.paperTable;
+    expect(table.verified).toBe(true);
     const cCox = harrellC(tTest, dTest, coxTest);
-    const [lo, hi] = manifest.extra.paperTable.cph.ci95;
-    expect(cCox).toBeGreaterThanOrEqual(lo);
-    expect(cCox).toBeLessThanOrEqual(hi);
+    const [lo] = table.cph.ci95;
+    expect(cCox).toBeLessThan(lo);
+    expect(lo - cCox).toBeLessThan(0.002);
+    const [ourLo, ourHi] = metrics.test.cIndexCoxCi95;
+    expect(table.cph.cIndex).toBeGreaterThan(ourLo ?? NaN);
+    expect(table.cph.cIndex).toBeLessThan(ourHi ?? NaN);
+  });
+
+  it("the network lies below the paper's DeepSurv interval; the paper's DeepSurv C lies inside ours", () => {
+    const table = manifest.extra.paperTable;
+    const cNet = harrellC(tTest, dTest, netTest);
+    expect(cNet).toBeLessThan(table.deepsurv.ci95[0]);
+    const [ourLo, ourHi] = metrics.test.cIndexNetCi95;
+    expect(table.deepsurv.cIndex).toBeGreaterThan(ourLo ?? NaN);
+    expect(table.deepsurv.cIndex).toBeLessThan(ourHi ?? NaN);
   });
 
   it('5-year calibration: Kaplan–Meier and mean predicted RFS on GBSG', () => {

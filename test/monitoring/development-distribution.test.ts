@@ -14,7 +14,14 @@ import {
 import { distributionsOf, resultBinner, weekOf } from '../../src/monitoring/drift.js';
 import { binNames, binOf, expectedProportions, psi, psiLevel } from '../../src/monitoring/psi.js';
 import { decileBins, developmentDistributions, ROOT } from '../../tools/development-distributions.js';
-import { normalBins, normalCdf, shareBins } from '../../tools/published-distributions.js';
+import {
+  countBins,
+  countCategories,
+  normalBins,
+  normalCdf,
+  quartileBins,
+  shareBins,
+} from '../../tools/published-distributions.js';
 import { builtInModels } from '../support/services.js';
 
 describe('committed development distributions', () => {
@@ -25,9 +32,14 @@ describe('committed development distributions', () => {
     }
   });
 
-  it('load for the built-in models that ship one (Pima, DeepSurv, PREVENT 10-year)', async () => {
+  it('load for the built-in models that ship one (Pima, DeepSurv, IWPC, PREVENT 10-year)', async () => {
     const d = distributionsOf(await builtInModels());
-    expect([...d.keys()].sort()).toEqual(['deepsurv-rotterdam-gbsg', 'learned-pima-diabetes', 'prevent-10y']);
+    expect([...d.keys()].sort()).toEqual([
+      'deepsurv-rotterdam-gbsg',
+      'iwpc-warfarin',
+      'learned-pima-diabetes',
+      'prevent-10y',
+    ]);
     expect(Object.keys(d.get('deepsurv-rotterdam-gbsg')?.inputs ?? {})).toHaveLength(7);
   });
 
@@ -39,6 +51,26 @@ describe('committed development distributions', () => {
     const covered = [...Object.keys(prevent?.inputs ?? {}), ...Object.keys(prevent?.notBinned ?? {})].sort();
     expect(covered).toEqual(manifest?.inputs.map((i) => i.name).sort());
     expect(prevent?.citations[0]?.doi).toBe('10.1161/CIRCULATIONAHA.123.067626');
+  });
+
+  it('IWPC: every manifest input is binned from the paper’s Table 1 (derivation cohort, N = 4043)', async () => {
+    const registry = await builtInModels();
+    const iwpc = distributionsOf(registry).get('iwpc-warfarin');
+    const manifest = registry.list().find((m) => m.manifest.id === 'iwpc-warfarin')?.manifest;
+    expect(Object.keys(iwpc?.inputs ?? {}).sort()).toEqual(manifest?.inputs.map((i) => i.name).sort());
+    expect(iwpc?.notBinned).toBeUndefined();
+    expect(iwpc?.citations[0]?.doi).toBe('10.1056/NEJMoa0809329');
+    // Every category name is a value the manifest (or a boolean) can produce.
+    for (const input of manifest?.inputs ?? []) {
+      const spec = iwpc?.inputs[input.name];
+      if (spec === undefined || !('categories' in spec)) continue;
+      const values = input.type === 'boolean' ? ['true', 'false'] : (input.values ?? []);
+      for (const c of Object.keys(spec.categories)) expect(values, `${input.name}: ${c}`).toContain(c);
+    }
+    // Genotype and race are binned among known values: "unknown" is not a bin, so it is not counted.
+    const vkorc1 = iwpc?.inputs['vkorc1_rs9923231'];
+    expect(vkorc1 && binOf(vkorc1, 'unknown')).toBeUndefined();
+    expect(vkorc1 && binOf(vkorc1, 'A/A')).toBe('A/A');
   });
 
   it('deciles: about 10 % per bin, ties kept together, no empty top bin', () => {
@@ -82,6 +114,19 @@ describe('published summaries → bins (tools/published-distributions.ts)', () =
     expect('edges' in b && b.proportions[0]).toBeCloseTo(first, 4);
     expect('edges' in b && b.proportions.reduce((a, p) => a + p, 0)).toBeCloseTo(1, 10);
     expect(shareBins('female', 0.56, 'male')).toEqual({ categories: { female: 0.56, male: 0.44 } });
+  });
+
+  it('published counts become exact shares (the last absorbs rounding); quartiles become four 25 % bins', () => {
+    expect(countBins([10, 20], [1, 1, 2])).toEqual({ edges: [10, 20], proportions: [0.25, 0.25, 0.5] });
+    // 1/3 rounds to 0.3333 twice; the last share takes the remainder so the sum is exactly 1.
+    expect(countCategories({ a: 1, b: 1, c: 1 })).toEqual({
+      categories: { a: 0.3333, b: 0.3333, c: 0.3334 },
+    });
+    expect(() => countBins([10], [1, 2, 3])).toThrow();
+    expect(quartileBins(160, 168, 176)).toEqual({
+      edges: [160, 168, 176],
+      proportions: [0.25, 0.25, 0.25, 0.25],
+    });
   });
 
   it('PSI is computed for PREVENT 10-year inputs from stored runs against the published reference', async () => {
