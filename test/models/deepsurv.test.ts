@@ -193,10 +193,12 @@ describe('deepsurv-rotterdam-gbsg: the served graph', () => {
 describe('deepsurv-rotterdam-gbsg: survival at 1–10 years', () => {
   const h0 = manifest.survival.baselineCumulativeHazard;
 
-  it('the manifest baseline is the Breslow estimator on the Rotterdam training predictions (rel. 1e-12)', () => {
+  // The fit used the paper's data (Rotterdam censored at 84 months); the baseline uses the full follow-up
+  // (data/README.md), so that survival reaches 10 years.
+  it('the manifest baseline is the Breslow estimator on the Rotterdam training predictions, full follow-up (rel. 1e-12)', () => {
     const lp = train.map((r) => num(r, 'net_lp'));
-    const t = train.map((r) => num(r, 'time_days'));
-    const d = train.map((r) => num(r, 'event'));
+    const t = train.map((r) => num(r, 'time_days_full'));
+    const d = train.map((r) => num(r, 'event_full'));
     expect(h0.map((p) => p.time)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     for (const p of h0) {
       const expected = breslow(lp, t, d, p.time * DAYS_PER_YEAR);
@@ -245,10 +247,10 @@ describe('deepsurv-rotterdam-gbsg: survival at 1–10 years', () => {
 });
 
 describe('deepsurv-rotterdam-gbsg: the card’s numbers, recomputed from the committed predictions', () => {
-  it("Harrell's C on GBSG for the network and the Cox baseline (R concordance() gave 0.6536085728)", () => {
+  it("Harrell's C on GBSG for the network and the Cox baseline (R concordance() gave 0.6572081279)", () => {
     const cNet = harrellC(tTest, dTest, netTest);
     const cCox = harrellC(tTest, dTest, coxTest);
-    expect(cCox).toBeCloseTo(0.6536085728, 9);
+    expect(cCox).toBeCloseTo(0.6572081279, 9);
     expect(cNet).toBeCloseTo(metrics.test.cIndexNet, 12);
     expect(cCox).toBeCloseTo(metrics.test.cIndexCox, 12);
     expect(metric("DeepSurv: Harrell's C")).toBe(Number(cNet.toFixed(4)));
@@ -282,25 +284,28 @@ describe('deepsurv-rotterdam-gbsg: the card’s numbers, recomputed from the com
   });
 
   // The paper's Table 1 (read in the published PDF; extra.paperTable.verified): CPH 0.658773 (0.655, 0.662),
-  // DeepSurv 0.676349 (0.673, 0.679). Both of our C-indices lie BELOW the paper's narrow intervals — the
-  // Cox baseline by 0.0014, the network by 0.009 — while the paper's point estimates lie inside our own,
-  // much wider bootstrap intervals (686 patients). Recorded as found (README), not hidden.
-  it("the Cox baseline lies just below the paper's CPH interval; the paper's CPH C lies inside ours", () => {
+  // DeepSurv 0.676349 (0.673, 0.679). Trained as the authors' data are (Rotterdam censored at 84 months),
+  // the Cox baseline lies inside the paper's CPH interval; the network lies 0.002 below the paper's narrow
+  // DeepSurv interval, while the paper's point estimates lie inside our own, much wider bootstrap
+  // intervals (686 patients). Recorded as found (README), not hidden.
+  it("the Cox baseline lies inside the paper's CPH interval, and the paper's CPH C inside ours", () => {
     const table = manifest.extra.paperTable;
     expect(table.verified).toBe(true);
     const cCox = harrellC(tTest, dTest, coxTest);
-    const [lo] = table.cph.ci95;
-    expect(cCox).toBeLessThan(lo);
-    expect(lo - cCox).toBeLessThan(0.002);
+    const [lo, hi] = table.cph.ci95;
+    expect(cCox).toBeGreaterThan(lo);
+    expect(cCox).toBeLessThan(hi);
     const [ourLo, ourHi] = metrics.test.cIndexCoxCi95;
     expect(table.cph.cIndex).toBeGreaterThan(ourLo ?? NaN);
     expect(table.cph.cIndex).toBeLessThan(ourHi ?? NaN);
   });
 
-  it("the network lies below the paper's DeepSurv interval; the paper's DeepSurv C lies inside ours", () => {
+  it("the network lies just below the paper's DeepSurv interval and above our Cox; the paper's DeepSurv C lies inside ours", () => {
     const table = manifest.extra.paperTable;
     const cNet = harrellC(tTest, dTest, netTest);
     expect(cNet).toBeLessThan(table.deepsurv.ci95[0]);
+    expect(table.deepsurv.ci95[0] - cNet).toBeLessThan(0.003);
+    expect(cNet).toBeGreaterThan(harrellC(tTest, dTest, coxTest));
     const [ourLo, ourHi] = metrics.test.cIndexNetCi95;
     expect(table.deepsurv.cIndex).toBeGreaterThan(ourLo ?? NaN);
     expect(table.deepsurv.cIndex).toBeLessThan(ourHi ?? NaN);

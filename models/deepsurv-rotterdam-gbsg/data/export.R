@@ -14,12 +14,22 @@ rot <- subset(rotterdam, nodes > 0)
 # the definition of survival's own vignette (Therneau, "Validation", rotterdam/gbsg) and Royston & Altman.
 rfs <- pmax(rot$recur, rot$death)
 rfstime <- ifelse(rot$recur == 1, rot$rtime, rot$dtime)
+# Administrative censoring at 84 months (7 years; a month = 30.4375 days), as in the DeepSurv authors' own
+# training file (data/README.md, "Censoring at 84 months"): follow-up beyond it is cut, an event beyond
+# it is censored there.
+# The full follow-up is kept beside it (time_days_full, event_full) for the Breslow baseline hazard only,
+# so that survival can be reported to 10 years (train.py, data/README.md).
+CUT_DAYS <- 84 * 30.4375
+rfs_full <- rfs
+rfstime_full <- rfstime
+rfs <- ifelse(rfstime > CUT_DAYS, 0L, rfs)
+rfstime <- pmin(rfstime, CUT_DAYS)
 # Tumour size: rotterdam records a category only (<=20, 20-50, >50 mm) -> 0, 1, 2.
 size_cat <- as.integer(rot$size) - 1L
 train <- data.frame(
   pid = rot$pid, hormon = rot$hormon, age = rot$age, meno = rot$meno, size_cat = size_cat,
   nodes = rot$nodes, pgr = rot$pgr, er = rot$er, grade = rot$grade, year = rot$year,
-  time_days = rfstime, event = rfs
+  time_days = rfstime, event = rfs, time_days_full = rfstime_full, event_full = rfs_full
 )
 
 # --- GBSG: all 686 patients (all node-positive, complete prognostic data). Outcome as recorded (rfstime, status).
