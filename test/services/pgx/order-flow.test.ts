@@ -10,7 +10,8 @@ import { responseViolations } from '../../../src/cds/card-invariants.js';
 import type { ResultPayload } from '../../../src/cards/result.js';
 import { pgxServices } from '../../../src/services/pgx/index.js';
 import { startFhirServer, type FhirServer } from '../../support/fhir-server.js';
-import { startServiceApp, type ServiceApp } from '../../support/services.js';
+import { builtInModels, startServiceApp, type ServiceApp } from '../../support/services.js';
+import { distributionsOf, resultBinner } from '../../../src/monitoring/drift.js';
 import { anOrderRequest, aPatientViewRequest } from '../../support/hook-requests.js';
 import { aGenotype, aMedicationRequest, aPatient } from '../../support/fhir-builders.js';
 import { genotype } from '../../pgx/helpers.js';
@@ -353,6 +354,22 @@ describe('warfarin: IWPC estimate to review (models.md §5)', () => {
     const stored = await t.store.getResult(cards[0]?.links?.[0]?.appContext ?? '', NOW);
     const iwpc = (stored?.payload as ResultPayload).runs[0];
     expect(iwpc?.status === 'ok' && iwpc.outputs['weekly_dose_mg']).toBeCloseTo(43.33, 1);
+
+    // The drift job counts this stored result into the IWPC development bins (Table 1 of the paper):
+    // every one of the eight inputs lands in its bin, as the monitoring job would count it.
+    if (stored === undefined) throw new Error('no stored result');
+    const bins = resultBinner(distributionsOf(await builtInModels()))(stored);
+    expect(Object.fromEntries(bins.map((b) => [b.input, b.bin]))).toEqual({
+      age_years: '5', // 65 years: the 60–69 decade
+      height_cm: '2', // 175 cm: between the median 168 and Q3 176
+      weight_kg: '2', // 80 kg: between the median 75.3 and Q3 89.4
+      race: 'white',
+      vkorc1_rs9923231: 'G/G',
+      cyp2c9_diplotype: '*1/*1',
+      enzyme_inducer: 'false',
+      amiodarone: 'false',
+    });
+    expect(new Set(bins.map((b) => b.modelId))).toEqual(new Set(['iwpc-warfarin']));
   });
 
   it('clinical when genotypes are missing: 31.89 mg/week, with the genotype test suggested', async () => {
