@@ -59,6 +59,26 @@ function parse(file: string): unknown {
   }
 }
 
+/**
+ * Reads a model package's JSON side file (`source-attributes.json`, `development-distribution.json`)
+ * against its schema. @throws PackageError naming the file, and the field of each problem.
+ */
+export function readPackageJson<S extends z.ZodType>(file: string, schema: S): z.output<S> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new PackageError(file, `not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new PackageError(
+      file,
+      parsed.error.issues.map((i) => `${fieldPath(i.path) || '(root)'}: ${i.message}`).join('; '),
+    );
+  return parsed.data;
+}
+
 function uniqueNames(file: string, field: 'inputs' | 'outputs', names: readonly string[]): void {
   const seen = new Set<string>();
   names.forEach((n, i) => {

@@ -5,12 +5,11 @@
  * on the right — bin 0 is `x ≤ edges[0]`, bin i is `edges[i-1] < x ≤ edges[i]`, the last `x > edges[last]`.
  * Categorical and boolean inputs: one proportion per category (`"true"` / `"false"` for booleans).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Citation, type ModelManifest } from '../models/manifest.js';
-import { PackageError } from '../models/manifest-file.js';
-import { fieldPath } from '../validation/field-path.js';
+import { PackageError, readPackageJson } from '../models/manifest-file.js';
 
 export const DEVELOPMENT_DISTRIBUTION_FILE = 'development-distribution.json';
 
@@ -71,19 +70,7 @@ export function readDevelopmentDistribution(
 ): DevelopmentDistribution | undefined {
   const file = join(dir, DEVELOPMENT_DISTRIBUTION_FILE);
   if (!existsSync(file)) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new PackageError(file, `not valid JSON: ${(e as Error).message}`);
-  }
-  const parsed = DevelopmentDistribution.safeParse(raw);
-  if (!parsed.success)
-    throw new PackageError(
-      file,
-      parsed.error.issues.map((i) => `${fieldPath(i.path) || '(root)'}: ${i.message}`).join('; '),
-    );
-  const d = parsed.data;
+  const d = readPackageJson(file, DevelopmentDistribution);
   if (d.modelId !== manifest.id) throw new PackageError(file, `modelId ${d.modelId} is not ${manifest.id}`);
   if (d.modelVersion !== manifest.version)
     throw new PackageError(file, `modelVersion ${d.modelVersion} is not the manifest's ${manifest.version}`);

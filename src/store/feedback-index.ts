@@ -10,7 +10,7 @@
  * processes write, and this process would not see their feedback.
  */
 import type { Queryable } from './sql-db.js';
-import type { Store } from './types.js';
+import type { CallWrites, Store } from './types.js';
 
 const PATIENTS_WITH_FEEDBACK = `SELECT DISTINCT c.patient_ref FROM card_shown c
 JOIN feedback f ON f.card_uuid = c.card_uuid AND f.service_id = c.service_id`;
@@ -50,6 +50,13 @@ export function withFeedbackIndex(store: Store, db: Queryable): Store {
     }
   };
 
+  const recordCall = async (writes: CallWrites): Promise<void> => {
+    const cards = writes.cards ?? [];
+    adopt(cards);
+    await store.recordCall(writes);
+    adopt(cards); // feedback recorded while these cards were being committed
+  };
+
   return {
     ...store,
     recordFeedback: async (record) => {
@@ -59,17 +66,8 @@ export function withFeedbackIndex(store: Store, db: Queryable): Store {
       if (card !== undefined) adopt([card]);
       return store.recordFeedback(record);
     },
-    recordCardsShown: async (records, results) => {
-      adopt(records);
-      await store.recordCardsShown(records, results);
-      adopt(records); // feedback recorded while these cards were being committed
-    },
-    recordCall: async (writes) => {
-      const cards = writes.cards ?? [];
-      adopt(cards);
-      await store.recordCall(writes);
-      adopt(cards); // as recordCardsShown
-    },
+    recordCardsShown: (records, results = []) => recordCall({ cards: records, results }),
+    recordCall,
     findCardHistory: async (query) => {
       if (query.withFeedback === true && (await (loading ??= load())) && !patients.has(query.patientRef)) {
         return [];

@@ -378,17 +378,15 @@ async function binResults(db: SqlDb, limit: number, bin: ResultBinner): Promise<
 export function createSqlStore(db: SqlDb): Store {
   // The hot path's writes (cards shown with their results, audit) are group-committed across calls.
   const group = groupCommitter(db, writeGroup);
+  const recordCall = async (writes: CallWrites): Promise<void> => {
+    const size = (writes.results?.length ?? 0) + (writes.cards?.length ?? 0) + (writes.audits?.length ?? 0);
+    if (size > 0) await group.run(writes);
+  };
   return {
     migrate: () => migrate(db),
     recordFeedback: async (record) => ({ inserted: await insertFeedback(db, record) }),
-    recordCardsShown: async (records, results = []) => {
-      if (records.length === 0 && results.length === 0) return;
-      await group.run({ results, cards: records });
-    },
-    recordCall: async (writes) => {
-      const size = (writes.results?.length ?? 0) + (writes.cards?.length ?? 0) + (writes.audits?.length ?? 0);
-      if (size > 0) await group.run(writes);
-    },
+    recordCardsShown: (records, results = []) => recordCall({ results, cards: records }),
+    recordCall,
     findCardHistory: async (query) => {
       const { where, params } = historyWhere(query);
       const select = selectHistory(query.withFeedback === true ? 'JOIN' : 'LEFT JOIN');
@@ -409,7 +407,7 @@ export function createSqlStore(db: SqlDb): Store {
         overridden: Number(r.overridden),
       })),
     resetCardHistory: (query) => resetHistory(db, query),
-    appendAudit: (record) => group.run({ audits: [record] }),
+    appendAudit: (record) => recordCall({ audits: [record] }),
     readAudit: async (query) => {
       const { where, params } = auditWhere(query);
       return (await db.query<AuditRow>(`${SELECT_AUDIT} ${where}`, params)).map(toAuditRecord);

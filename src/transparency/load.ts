@@ -4,11 +4,10 @@
  * the model and the attribute. Without `strict` (a bring-your-own package) it loads and the card lists
  * what is missing.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PackageError } from '../models/manifest-file.js';
+import { PackageError, readPackageJson } from '../models/manifest-file.js';
 import type { ModelManifest } from '../models/manifest.js';
-import { fieldPath } from '../validation/field-path.js';
 import { LOCAL_MONITORING } from './local-monitoring.js';
 import { resolveSourceAttributes, unknownAttributeIds, type ResolvedSourceAttributes } from './resolve.js';
 import { SourceAttributesFile } from './schema.js';
@@ -17,22 +16,11 @@ export const SOURCE_ATTRIBUTES_FILE = 'source-attributes.json';
 
 /** Parses and validates one source-attributes file. @throws PackageError naming the file and field. */
 export function readSourceAttributesFile(file: string): SourceAttributesFile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new PackageError(file, `not valid JSON: ${(e as Error).message}`);
-  }
-  const parsed = SourceAttributesFile.safeParse(raw);
-  if (!parsed.success)
-    throw new PackageError(
-      file,
-      parsed.error.issues.map((i) => `${fieldPath(i.path) || '(root)'}: ${i.message}`).join('; '),
-    );
-  const unknown = unknownAttributeIds(parsed.data);
+  const data = readPackageJson(file, SourceAttributesFile);
+  const unknown = unknownAttributeIds(data);
   if (unknown.length > 0)
-    throw new PackageError(file, `attributes: not in the ${parsed.data.set} set: ${unknown.join(', ')}`);
-  return parsed.data;
+    throw new PackageError(file, `attributes: not in the ${data.set} set: ${unknown.join(', ')}`);
+  return data;
 }
 
 /** The package's resolved attributes. @throws PackageError when `strict` and any attribute is unanswered. */
